@@ -1,0 +1,1 @@
+//! Finding codes, rules and reports.

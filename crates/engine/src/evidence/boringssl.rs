@@ -1,0 +1,1 @@
+//! TODO: scaffold, replaced by the parser.

@@ -1,0 +1,3 @@
+//! TODO: scaffold, replaced by the parser.
+#[derive(Clone, Debug, Default)]
+pub struct PemBundle;

@@ -1,0 +1,1 @@
+//! The decision tree as data, and the walker that moves through it.

@@ -1,0 +1,1 @@
+//! Certificate parsing, chain building and verification.
