@@ -1,0 +1,184 @@
+//! The shape of the decision tree as it is stored in `data/tree.json`.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a symptom starts: what the person sees, and the first step that diagnoses it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Symptom {
+    /// Kebab-case id, also the documentation anchor suffix (`tls-client-policy`).
+    pub id: String,
+    pub title: String,
+    /// What the person observes, in one or two sentences.
+    pub description: String,
+    /// Id of the first node walked for this symptom.
+    pub start: String,
+    #[serde(default)]
+    pub links: Vec<DocLink>,
+}
+
+/// One node of the tree: a question to answer or a conclusion to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Node {
+    Step(Step),
+    Conclusion(Conclusion),
+}
+
+impl Node {
+    pub fn id(&self) -> &str {
+        match self {
+            Node::Step(step) => &step.id,
+            Node::Conclusion(conclusion) => &conclusion.id,
+        }
+    }
+
+    pub fn title(&self) -> &str {
+        match self {
+            Node::Step(step) => &step.title,
+            Node::Conclusion(conclusion) => &conclusion.title,
+        }
+    }
+
+    pub fn as_step(&self) -> Option<&Step> {
+        match self {
+            Node::Step(step) => Some(step),
+            Node::Conclusion(_) => None,
+        }
+    }
+
+    pub fn as_conclusion(&self) -> Option<&Conclusion> {
+        match self {
+            Node::Step(_) => None,
+            Node::Conclusion(conclusion) => Some(conclusion),
+        }
+    }
+
+    /// Documentation links of the node, whichever kind it is.
+    pub fn links(&self) -> &[DocLink] {
+        match self {
+            Node::Step(step) => &step.links,
+            Node::Conclusion(conclusion) => &conclusion.links,
+        }
+    }
+}
+
+/// A question the person answers, by hand or from pasted evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub question: String,
+    /// Why the answer matters for the diagnosis.
+    pub why: String,
+    /// Commands that fetch the evidence for this step, in the order to run them.
+    #[serde(default)]
+    pub commands: Vec<EvidenceCommand>,
+    /// Input kinds (`stats-text`, `certs`, `envoy-log`, `target-group`, ...) whose paste
+    /// can answer the step, so the page can offer the right paste box.
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    pub answers: Vec<Answer>,
+    #[serde(default)]
+    pub links: Vec<DocLink>,
+    /// Finding codes that answer this step; the first rule whose code is present wins.
+    #[serde(default)]
+    pub answered_by: Vec<AnsweredBy>,
+}
+
+impl Step {
+    pub fn answer(&self, answer_id: &str) -> Option<&Answer> {
+        self.answers.iter().find(|answer| answer.id == answer_id)
+    }
+}
+
+/// A shell command (or admin request) that prints the evidence a step needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceCommand {
+    /// What the command shows, e.g. "TLS counters of every listener and cluster".
+    pub label: String,
+    /// The exact command line, e.g. `curl -s http://localhost:9901/stats | grep ssl`.
+    pub command: String,
+}
+
+/// One possible answer to a step, and the node it leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub id: String,
+    pub label: String,
+    /// Id of the next step or conclusion.
+    pub next: String,
+}
+
+/// A rule that lets evidence answer a step: when a finding with `code` is present,
+/// the step takes the answer `answer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnsweredBy {
+    /// Finding code from the diagnosis registry, e.g. `tls-cert-expired`.
+    pub code: String,
+    /// Id of one of the step's answers.
+    pub answer: String,
+}
+
+/// The end of a walk: the cause, the fix, where to read more and whom to ask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conclusion {
+    pub id: String,
+    pub title: String,
+    /// Finding code this conclusion corresponds to; `None` when nothing is wrong
+    /// (for example "the traffic is TLS").
+    pub finding_code: Option<String>,
+    /// The cause, in one sentence.
+    pub cause: String,
+    pub fix: Vec<FixStep>,
+    pub links: Vec<DocLink>,
+    /// Where to go when the fix does not help, in the order to offer them.
+    pub escalation: Vec<EscalationKind>,
+}
+
+/// One step of a fix, with the exact command or setting when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixStep {
+    pub text: String,
+    #[serde(default)]
+    pub command: Option<String>,
+}
+
+/// A documentation link. A relative `page` (such as `troubleshooting-security`) is
+/// resolved against [`crate::tree::Links::docs_base`]; an absolute `page` (starting with
+/// `http://` or `https://`, used for Envoy and GitHub pages) is used as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocLink {
+    pub page: String,
+    #[serde(default)]
+    pub anchor: Option<String>,
+    pub title: String,
+}
+
+impl DocLink {
+    pub fn is_absolute(&self) -> bool {
+        self.page.starts_with("https://") || self.page.starts_with("http://")
+    }
+}
+
+/// The documented ways to escalate; [`crate::tree::Links`] resolves each to a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EscalationKind {
+    /// A public issue from the roadmap repository's bug-report template.
+    BugReport,
+    /// A case with AWS Support.
+    AwsSupport,
+    /// The vulnerability-reporting page, in place of a public issue for security problems.
+    VulnerabilityReport,
+}
+
+impl EscalationKind {
+    /// The kebab-case name used in the tree data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationKind::BugReport => "bug-report",
+            EscalationKind::AwsSupport => "aws-support",
+            EscalationKind::VulnerabilityReport => "vulnerability-report",
+        }
+    }
+}
