@@ -9,11 +9,13 @@ pub mod boringssl;
 pub mod certs;
 pub mod detect;
 pub mod envoy_log;
+pub mod messages;
 pub mod other;
 pub mod pem;
 pub mod stats;
 pub mod target_group;
 pub mod text;
+pub mod timestamp;
 
 use std::fmt;
 

@@ -1,1 +1,0 @@
-//! TODO: scaffold, replaced by the parser.
