@@ -1,1 +1,0 @@
-//! Finding codes, rules and reports.

@@ -1,0 +1,231 @@
+//! Diagnosis: from parsed evidence to ranked findings and a conclusion.
+//!
+//! [`diagnose`] runs every rule family of [`rules`] over the parsed inputs, lets
+//! evidence against a cause remove it ([`Diagnosis::ruled_out`]), ranks what is
+//! left ([`rank`]) and says what to collect when the evidence cannot decide
+//! ([`Diagnosis::next_steps`]). [`report`] renders the result as the `meshtls`
+//! JSON object, as text for a terminal and as Markdown.
+
+pub mod findings;
+pub mod rank;
+pub mod report;
+mod rules;
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use findings::{Code, Family, Link, Severity, Spec};
+
+use crate::evidence::{detect, ParsedInput};
+
+/// One paste: its parsed records and the text they were parsed from, which
+/// findings quote.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub parsed: ParsedInput,
+    pub text: String,
+}
+
+impl Input {
+    /// Detects the kind of `text`, parses it, and keeps the text for quoting.
+    pub fn parse(name: &str, text: &str) -> Input {
+        Input { parsed: detect::parse_input(name, text), text: text.to_string() }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.parsed.name
+    }
+
+    /// Returns line `number` (1-based) of the text, without its line ending.
+    pub fn line(&self, number: usize) -> Option<&str> {
+        let index = number.checked_sub(1)?;
+        self.text.lines().nth(index).map(|line| line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// The four documented symptoms a person starts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Symptom {
+    /// A backend with a TLS client policy fails with HTTP 503.
+    TlsClientPolicy,
+    /// The application itself originates TLS.
+    OriginatingTls,
+    /// Nobody can tell whether proxy-to-proxy traffic is TLS.
+    TlsBetweenProxies,
+    /// A load balancer encrypting traffic to a virtual node fails.
+    TlsElb,
+}
+
+impl Symptom {
+    pub const ALL: [Symptom; 4] = [
+        Symptom::TlsClientPolicy,
+        Symptom::OriginatingTls,
+        Symptom::TlsBetweenProxies,
+        Symptom::TlsElb,
+    ];
+
+    /// Returns the id used by `--symptom` and by the page's `symptom-<id>` test ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Symptom::TlsClientPolicy => "tls-client-policy",
+            Symptom::OriginatingTls => "originating-tls",
+            Symptom::TlsBetweenProxies => "tls-between-proxies",
+            Symptom::TlsElb => "tls-elb",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Symptom> {
+        Symptom::ALL.into_iter().find(|symptom| symptom.as_str() == id)
+    }
+}
+
+impl fmt::Display for Symptom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the caller knows besides the pastes.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The current time in unix seconds, for expiry checks. The engine never reads a clock.
+    pub now: i64,
+    /// The name the client requested, matched against certificate SANs.
+    pub host: Option<String>,
+    pub symptom: Option<Symptom>,
+    /// PEM CA certificates to verify the other certificates against. When empty,
+    /// self-signed CA certificates among the inputs are taken as the bundle.
+    pub trust_bundle: Vec<Input>,
+}
+
+/// One quoted line of an input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceLine {
+    /// The input's name: a file name, `-` for standard input, or the page's paste name.
+    pub input: String,
+    /// 1-based line number in that input.
+    pub line: usize,
+    /// The line as it was pasted (a private key line is never quoted).
+    pub text: String,
+}
+
+/// How directly the evidence shows the cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// The evidence fits this cause among others; more is needed to be sure.
+    Possible,
+    /// The evidence points to this cause, but through an inference (for example
+    /// an alert the peer sent, whose reason the peer alone knows).
+    Likely,
+    /// The evidence states the cause itself (an error string, a date, a counter).
+    Confirmed,
+}
+
+/// One diagnosed fact or cause.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// The registry title, made specific where the subject is known.
+    pub title: String,
+    /// The listener, cluster, certificate or connection this finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// What the evidence shows and how it leads here: counter values, the
+    /// direction of an alert, where Envoy's counting differs from the docs.
+    pub details: Vec<String>,
+    pub evidence: Vec<EvidenceLine>,
+    pub remediation: String,
+    pub links: Vec<Link>,
+    pub confidence: Confidence,
+}
+
+impl Finding {
+    /// Starts a finding with the registry's severity, title, fix and links.
+    pub fn new(code: Code, confidence: Confidence) -> Finding {
+        let spec = code.spec();
+        Finding {
+            code,
+            severity: spec.severity,
+            title: spec.title.to_string(),
+            subject: None,
+            details: Vec::new(),
+            evidence: Vec::new(),
+            remediation: spec.remediation.to_string(),
+            links: spec.links.to_vec(),
+            confidence,
+        }
+    }
+
+    pub fn with_subject(mut self, subject: impl Into<String>) -> Finding {
+        let subject = subject.into();
+        self.title = format!("{} ({subject})", self.title);
+        self.subject = Some(subject);
+        self
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Finding {
+        self.details.push(detail.into());
+        self
+    }
+
+    pub fn with_evidence(mut self, evidence: impl IntoIterator<Item = EvidenceLine>) -> Finding {
+        for line in evidence {
+            if !self.evidence.contains(&line) {
+                self.evidence.push(line);
+            }
+        }
+        self
+    }
+}
+
+/// A cause the evidence argues against, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuledOut {
+    pub code: Code,
+    pub reason: String,
+    pub evidence: Vec<EvidenceLine>,
+}
+
+/// What to collect next, and the exact command that collects it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NextStep {
+    pub what: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+}
+
+/// The result of [`diagnose`].
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Diagnosis {
+    /// Findings, best-supported and most specific cause first.
+    pub findings: Vec<Finding>,
+    /// The code of the top finding, if any.
+    pub conclusion: Option<Code>,
+    pub ruled_out: Vec<RuledOut>,
+    pub next_steps: Vec<NextStep>,
+    /// How the inputs were read: which stats snapshot was used, which trust
+    /// bundle, which counters were missing.
+    pub notes: Vec<String>,
+}
+
+impl Diagnosis {
+    /// Returns true when at least one finding has error severity.
+    pub fn has_error(&self) -> bool {
+        self.findings.iter().any(|finding| finding.severity == Severity::Error)
+    }
+
+    pub fn codes(&self) -> Vec<Code> {
+        self.findings.iter().map(|finding| finding.code).collect()
+    }
+}
+
+/// Runs every rule over `inputs` and returns the ranked diagnosis.
+pub fn diagnose(inputs: &[Input], options: &Options) -> Diagnosis {
+    let mut collector = rules::Collector::default();
+    rules::run_all(inputs, options, &mut collector);
+    rank::finish(collector, options)
+}

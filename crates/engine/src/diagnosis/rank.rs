@@ -1,0 +1,277 @@
+//! Ranking: merge repeated findings, drop causes the evidence rules out, fold
+//! the generic verification failure into a specific cause, and sort.
+//!
+//! Order, most important first: severity; then how directly the evidence shows
+//! the cause ([`Confidence`]); then connectivity before TLS, because the App
+//! Mesh TLS client policy page says to rule out plain connectivity first; then
+//! the specific cause before the generic one; then the amount of evidence.
+
+use std::cmp::Reverse;
+
+use super::rules::Collector;
+use super::{Code, Confidence, Diagnosis, Family, Finding, NextStep, Options, Severity, Symptom};
+
+/// How specific a code is as an explanation; higher wins among equals.
+pub fn specificity(code: Code) -> u8 {
+    match code {
+        // Causes that name what to change.
+        Code::TlsUntrustedCa
+        | Code::TlsCertExpired
+        | Code::TlsCertNotYetValid
+        | Code::TlsSanMismatch
+        | Code::TlsAppOriginatesTls
+        | Code::TlsSecretNotSupplied
+        | Code::TlsClientCertMissing
+        | Code::TlsProtocolMismatch
+        | Code::TlsKeyUnsupported
+        | Code::TlsNoCertChain
+        | Code::TlsNoCaCert
+        | Code::ElbTargetPortMismatch
+        | Code::ElbTargetProtocol
+        | Code::ElbHealthCheckProtocol
+        | Code::ConnRefused
+        | Code::ConnNoRouteMatch
+        | Code::ConnMeshAllowAll
+        | Code::ConnNoFilterChain
+        | Code::ConnConfigRejected => 3,
+        // Causes that need a second look to find what to change.
+        Code::ConnControlPlaneDisconnected | Code::ConnNoHealthyUpstream | Code::TlsNotInUse => 2,
+        Code::TlsVerifyFailed => 1,
+        Code::TlsCertExpiringSoon | Code::TlsPrivateKeyPasted | Code::TlsInUse => 0,
+    }
+}
+
+fn family_priority(family: Family) -> u8 {
+    match family {
+        Family::Connectivity => 2,
+        Family::LoadBalancer => 1,
+        Family::Tls => 0,
+    }
+}
+
+/// The certificate-verification causes that `tls-verify-failed` stands for.
+pub const VERIFY_CAUSES: [Code; 4] =
+    [Code::TlsUntrustedCa, Code::TlsCertExpired, Code::TlsCertNotYetValid, Code::TlsSanMismatch];
+
+/// Turns what the rules collected into the final, ranked diagnosis.
+pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
+    let Collector { findings, ruled_out, mut next_steps, notes } = collected;
+
+    let mut findings = merge_repeats(findings);
+
+    // Evidence against a cause removes it unless the cause itself was shown
+    // directly; a direct contradiction keeps both so the person sees it.
+    findings.retain(|finding| {
+        finding.confidence == Confidence::Confirmed
+            || !ruled_out.iter().any(|entry| entry.code == finding.code)
+    });
+
+    fold_generic_verification(&mut findings);
+
+    findings.sort_by_key(|finding| {
+        (
+            Reverse(finding.severity),
+            Reverse(finding.confidence),
+            Reverse(family_priority(finding.code.family())),
+            Reverse(specificity(finding.code)),
+            Reverse(finding.evidence.len()),
+        )
+    });
+
+    if !findings.iter().any(|finding| finding.severity == Severity::Error) {
+        add_generic_next_steps(&mut next_steps, options.symptom);
+    }
+
+    let conclusion = findings.first().map(|finding| finding.code);
+    Diagnosis { findings, conclusion, ruled_out, next_steps, notes }
+}
+
+/// Merges findings with the same code and subject into one, keeping every
+/// evidence line and detail and the strongest confidence.
+fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::new();
+    for finding in findings {
+        let existing = merged
+            .iter_mut()
+            .find(|kept| kept.code == finding.code && kept.subject == finding.subject);
+        match existing {
+            Some(kept) => {
+                kept.confidence = kept.confidence.max(finding.confidence);
+                for detail in finding.details {
+                    if !kept.details.contains(&detail) {
+                        kept.details.push(detail);
+                    }
+                }
+                for line in finding.evidence {
+                    if !kept.evidence.contains(&line) {
+                        kept.evidence.push(line);
+                    }
+                }
+            }
+            None => merged.push(finding),
+        }
+    }
+    merged
+}
+
+/// Folds `tls-verify-failed` into the specific cause when the evidence names
+/// one: the generic failure is then part of that cause's evidence.
+fn fold_generic_verification(findings: &mut Vec<Finding>) {
+    let target = findings
+        .iter()
+        .filter(|finding| VERIFY_CAUSES.contains(&finding.code))
+        .max_by_key(|finding| (finding.confidence, finding.evidence.len()))
+        .map(|finding| (finding.code, finding.subject.clone()));
+    let Some((target_code, target_subject)) = target else {
+        return;
+    };
+
+    let (generic, rest): (Vec<Finding>, Vec<Finding>) =
+        findings.drain(..).partition(|finding| finding.code == Code::TlsVerifyFailed);
+    *findings = rest;
+
+    let kept = findings
+        .iter_mut()
+        .find(|finding| finding.code == target_code && finding.subject == target_subject);
+    if let Some(kept) = kept {
+        for finding in generic {
+            for line in finding.evidence {
+                if !kept.evidence.contains(&line) {
+                    kept.evidence.push(line);
+                }
+            }
+            for detail in finding.details {
+                if !kept.details.contains(&detail) {
+                    kept.details.push(detail);
+                }
+            }
+        }
+    }
+}
+
+/// Says what to collect when no finding explains a failure.
+fn add_generic_next_steps(next_steps: &mut Vec<NextStep>, symptom: Option<Symptom>) {
+    let mut push = |what: &str, command: &str| {
+        let step = NextStep { what: what.to_string(), command: Some(command.to_string()) };
+        if !next_steps.contains(&step) {
+            next_steps.push(step);
+        }
+    };
+    match symptom {
+        Some(Symptom::TlsBetweenProxies) => {
+            push(
+                "The TLS and connection counters of both Envoys (listener on the terminating side, \
+                 cluster on the originating side)",
+                "curl -s http://localhost:9901/stats | grep -E 'downstream_cx_total|upstream_cx_total|ssl\\.'",
+            );
+            push("The loaded certificates of both Envoys", "curl -s http://localhost:9901/certs");
+        }
+        Some(Symptom::TlsElb) => {
+            push(
+                "The target group of the load balancer",
+                "aws elbv2 describe-target-groups --names <target-group-name>",
+            );
+            push(
+                "The TLS counters of the virtual node's Envoy",
+                "curl -s http://localhost:9901/stats | grep -E 'listener\\..*ssl\\.'",
+            );
+        }
+        Some(Symptom::OriginatingTls) => {
+            push(
+                "The output of a TLS client run from the application's container",
+                "openssl s_client -connect <backend-host>:<port> -servername <backend-host> </dev/null",
+            );
+        }
+        Some(Symptom::TlsClientPolicy) | None => {
+            push(
+                "Envoy's debug log around a failing request (App Mesh: set ENVOY_LOG_LEVEL=debug)",
+                "curl -s -X POST 'http://localhost:9901/logging?connection=debug'",
+            );
+            push(
+                "The TLS and connection counters of the client Envoy",
+                "curl -s http://localhost:9901/stats | grep -E 'ssl\\.|upstream_cx|control_plane|update_rejected'",
+            );
+            push(
+                "The loaded certificates of the client Envoy",
+                "curl -s http://localhost:9901/certs",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnosis::EvidenceLine;
+
+    fn line(text: &str) -> EvidenceLine {
+        EvidenceLine { input: "log".into(), line: 1, text: text.into() }
+    }
+
+    #[test]
+    fn connectivity_ranks_before_tls_at_equal_confidence() {
+        let mut collected = Collector::default();
+        collected.add(Finding::new(Code::TlsUntrustedCa, Confidence::Confirmed));
+        collected.add(Finding::new(Code::ConnControlPlaneDisconnected, Confidence::Confirmed));
+        let diagnosis = finish(collected, &Options::default());
+        assert_eq!(diagnosis.conclusion, Some(Code::ConnControlPlaneDisconnected));
+    }
+
+    #[test]
+    fn confirmed_tls_cause_ranks_before_possible_connectivity() {
+        let mut collected = Collector::default();
+        collected.add(Finding::new(Code::ConnNoHealthyUpstream, Confidence::Possible));
+        collected.add(Finding::new(Code::TlsSanMismatch, Confidence::Confirmed));
+        let diagnosis = finish(collected, &Options::default());
+        assert_eq!(diagnosis.conclusion, Some(Code::TlsSanMismatch));
+    }
+
+    #[test]
+    fn info_never_ranks_before_error() {
+        let mut collected = Collector::default();
+        collected.add(Finding::new(Code::TlsInUse, Confidence::Confirmed));
+        collected.add(Finding::new(Code::TlsVerifyFailed, Confidence::Possible));
+        let diagnosis = finish(collected, &Options::default());
+        assert_eq!(diagnosis.codes(), vec![Code::TlsVerifyFailed, Code::TlsInUse]);
+    }
+
+    #[test]
+    fn ruled_out_cause_is_removed_unless_confirmed() {
+        let mut collected = Collector::default();
+        collected.add(Finding::new(Code::TlsSanMismatch, Confidence::Likely));
+        collected.rule_out(Code::TlsSanMismatch, "fail_verify_san is 0", Vec::new());
+        let diagnosis = finish(collected, &Options::default());
+        assert!(diagnosis.findings.is_empty());
+        assert_eq!(diagnosis.ruled_out.len(), 1);
+        assert!(!diagnosis.next_steps.is_empty(), "no finding left: ask for more evidence");
+    }
+
+    #[test]
+    fn generic_verification_folds_into_specific_cause() {
+        let mut collected = Collector::default();
+        collected.add(
+            Finding::new(Code::TlsVerifyFailed, Confidence::Confirmed)
+                .with_evidence([line("CERTIFICATE_VERIFY_FAILED")]),
+        );
+        collected.add(
+            Finding::new(Code::TlsCertExpired, Confidence::Confirmed)
+                .with_evidence([line("expiration_time")]),
+        );
+        let diagnosis = finish(collected, &Options::default());
+        assert_eq!(diagnosis.codes(), vec![Code::TlsCertExpired]);
+        assert_eq!(diagnosis.findings[0].evidence.len(), 2);
+    }
+
+    #[test]
+    fn repeated_findings_merge() {
+        let mut collected = Collector::default();
+        collected
+            .add(Finding::new(Code::ConnRefused, Confidence::Likely).with_evidence([line("a")]));
+        collected
+            .add(Finding::new(Code::ConnRefused, Confidence::Confirmed).with_evidence([line("b")]));
+        let diagnosis = finish(collected, &Options::default());
+        assert_eq!(diagnosis.findings.len(), 1);
+        assert_eq!(diagnosis.findings[0].confidence, Confidence::Confirmed);
+        assert_eq!(diagnosis.findings[0].evidence.len(), 2);
+    }
+}

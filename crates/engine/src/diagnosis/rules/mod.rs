@@ -1,0 +1,145 @@
+//! The rules that turn evidence records into findings, one file per family.
+//!
+//! Every rule states the source of its facts next to it. A rule adds findings,
+//! rules causes out, and asks for more evidence through the [`Collector`];
+//! ranking and merging happen afterwards in [`super::rank`].
+
+use super::{Code, EvidenceLine, Finding, Input, NextStep, Options, RuledOut};
+
+/// What the rules produce before ranking.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Collector {
+    pub findings: Vec<Finding>,
+    pub ruled_out: Vec<RuledOut>,
+    pub next_steps: Vec<NextStep>,
+    pub notes: Vec<String>,
+}
+
+impl Collector {
+    pub fn add(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    pub fn rule_out(&mut self, code: Code, reason: impl Into<String>, evidence: Vec<EvidenceLine>) {
+        let reason = reason.into();
+        if !self.ruled_out.iter().any(|entry| entry.code == code && entry.reason == reason) {
+            self.ruled_out.push(RuledOut { code, reason, evidence });
+        }
+    }
+
+    pub fn next_step(&mut self, what: impl Into<String>, command: Option<&str>) {
+        let step = NextStep { what: what.into(), command: command.map(str::to_string) };
+        if !self.next_steps.contains(&step) {
+            self.next_steps.push(step);
+        }
+    }
+
+    pub fn note(&mut self, note: impl Into<String>) {
+        let note = note.into();
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    pub fn has(&self, code: Code) -> bool {
+        self.findings.iter().any(|finding| finding.code == code)
+    }
+}
+
+/// Quotes line `line` of `input`, or nothing when the line does not exist.
+///
+/// Lines inside a pasted private key block are never quoted: the marker line
+/// is quoted in their place, so a finding can point at the key without
+/// repeating it.
+pub(crate) fn quote(input: &Input, line: usize) -> Option<EvidenceLine> {
+    let number = private_key_marker(input, line).unwrap_or(line);
+    let text = input.line(number)?;
+    Some(EvidenceLine { input: input.name().to_string(), line: number, text: text.to_string() })
+}
+
+/// Quotes every line of `lines` that exists, in order, without repeats.
+pub(crate) fn quote_all(
+    input: &Input,
+    lines: impl IntoIterator<Item = usize>,
+) -> Vec<EvidenceLine> {
+    let mut quoted: Vec<EvidenceLine> = Vec::new();
+    for line in lines {
+        if let Some(evidence) = quote(input, line) {
+            if !quoted.contains(&evidence) {
+                quoted.push(evidence);
+            }
+        }
+    }
+    quoted
+}
+
+/// Returns the line of the `BEGIN … PRIVATE KEY` marker when `line` lies inside
+/// a private key block (markers included).
+fn private_key_marker(input: &Input, line: usize) -> Option<usize> {
+    let mut open: Option<usize> = None;
+    for (index, text) in input.text.lines().enumerate() {
+        let number = index + 1;
+        if open.is_none() && text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
+            open = Some(number);
+        }
+        if let Some(begin) = open {
+            if number == line {
+                return Some(begin);
+            }
+            if text.contains("-----END") && text.contains("PRIVATE KEY-----") {
+                open = None;
+            }
+        }
+        if number >= line {
+            return None;
+        }
+    }
+    None
+}
+
+/// Runs every rule family.
+pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) {
+    let _ = (inputs, options, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{InputKind, ParsedInput};
+
+    fn input(text: &str) -> Input {
+        Input {
+            parsed: ParsedInput {
+                name: "paste".to_string(),
+                kind: InputKind::Other,
+                parts: Vec::new(),
+                warnings: Vec::new(),
+            },
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn quote_keeps_line_text_and_number() {
+        let paste = input("first\r\nsecond\n");
+        let quoted = quote(&paste, 2);
+        assert_eq!(
+            quoted,
+            Some(EvidenceLine { input: "paste".into(), line: 2, text: "second".into() })
+        );
+        assert_eq!(quote(&paste, 3), None);
+        assert_eq!(quote(&paste, 0), None);
+    }
+
+    #[test]
+    fn quote_never_repeats_private_key_lines() {
+        let paste = input(
+            "cert\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBase64Secret\n-----END EC PRIVATE KEY-----\nafter",
+        );
+        let inside = quote(&paste, 3);
+        assert_eq!(inside.as_ref().map(|line| line.line), Some(2));
+        assert_eq!(inside.map(|line| line.text), Some("-----BEGIN EC PRIVATE KEY-----".into()));
+        assert_eq!(quote(&paste, 4).map(|line| line.line), Some(2));
+        assert_eq!(quote(&paste, 5).map(|line| line.text), Some("after".into()));
+    }
+}
