@@ -12,7 +12,9 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
+pub mod config;
 pub mod diagnosis;
 pub mod evidence;
+pub mod issue_link;
 pub mod tree;
 pub mod x509;
