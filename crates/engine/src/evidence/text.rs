@@ -1,1 +1,236 @@
-//! TODO: scaffold, replaced by the parser.
+//! Line cleanup shared by the parsers: what terminals, shells, `grep`, `curl` and
+//! Markdown add around the text Envoy printed.
+//!
+//! Every function here keeps a line a line: cleanup never joins or splits lines, so
+//! line numbers stay those of the paste.
+
+use std::borrow::Cow;
+
+/// Splits text into lines at `\n`, `\r\n` and a lone `\r` (classic Mac line ends, and
+/// the carriage returns `curl` writes between progress updates). A final line end does
+/// not start an extra empty line.
+pub fn split_lines(text: &str) -> LineSplit<'_> {
+    LineSplit { rest: text, done: text.is_empty() }
+}
+
+/// Iterator of [`split_lines`].
+#[derive(Clone, Debug)]
+pub struct LineSplit<'a> {
+    rest: &'a str,
+    done: bool,
+}
+
+impl<'a> Iterator for LineSplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        let Some(end) = self.rest.find(['\n', '\r']) else {
+            self.done = true;
+            return Some(self.rest);
+        };
+        let line = self.rest.get(..end).unwrap_or_default();
+        let after = if self.rest.get(end..).is_some_and(|tail| tail.starts_with("\r\n")) {
+            end + 2
+        } else {
+            end + 1
+        };
+        self.rest = self.rest.get(after..).unwrap_or_default();
+        if self.rest.is_empty() {
+            self.done = true;
+        }
+        Some(line)
+    }
+}
+
+/// Removes ANSI colour and cursor sequences, both raw (`ESC [ ... m`) and in caret
+/// notation as `less` or `cat -v` print them (`^[[31m`).
+pub fn strip_ansi(line: &str) -> Cow<'_, str> {
+    if !line.contains('\u{1b}') && !line.contains("^[[") {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    loop {
+        let raw = rest.find('\u{1b}');
+        let caret = rest.find("^[[");
+        let (start, introducer_len) = match (raw, caret) {
+            (Some(r), Some(c)) if c < r => (c, 2),
+            (Some(r), _) => (r, 1),
+            (None, Some(c)) => (c, 2),
+            (None, None) => break,
+        };
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start + introducer_len..).unwrap_or_default();
+        rest = match after.strip_prefix('[') {
+            // CSI: parameter and intermediate bytes, then one final byte in `@`..=`~`.
+            Some(csi) => {
+                let end = csi.find(|c: char| ('@'..='~').contains(&c)).map_or(csi.len(), |i| i + 1);
+                csi.get(end..).unwrap_or_default()
+            }
+            // A two-byte escape such as `ESC (`; drop the escape and the next character.
+            None => {
+                let mut chars = after.chars();
+                chars.next();
+                chars.as_str()
+            }
+        };
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// File extensions `grep -H` prefixes typically carry in pastes.
+const GREP_FILE_EXTENSIONS: &[&str] =
+    &[".txt", ".log", ".json", ".out", ".prom", ".stats", ".pem", ".crt"];
+
+/// Removes a `grep` file prefix (`stats.txt:`, `logs/envoy.log:42:`, `envoy.log-42-`)
+/// from a line. The part before the separator must look like a path: it contains `/`
+/// or ends with a common extension, and has no spaces.
+pub fn strip_grep_prefix(line: &str) -> &str {
+    let Some(end) = line.find([':', '-']) else { return line };
+    let Some(path) = line.get(..end) else { return line };
+    let extension_end = GREP_FILE_EXTENSIONS
+        .iter()
+        .filter_map(|extension| path.find(extension).map(|i| i + extension.len()))
+        .min();
+    // The separator must follow the path itself (a file name can contain `-`).
+    let path_end = match extension_end {
+        Some(path_end) => path_end,
+        None if path.contains('/') && !path.starts_with('/') => end,
+        None => return line,
+    };
+    let Some(path) = line.get(..path_end) else { return line };
+    if path.is_empty() || path.contains(char::is_whitespace) || path.contains("://") {
+        return line;
+    }
+    let rest = line.get(path_end..).unwrap_or_default();
+    let separator = match rest.chars().next() {
+        Some(c @ (':' | '-')) => c,
+        _ => return line,
+    };
+    let mut rest = rest.get(1..).unwrap_or_default();
+    // `grep -n` adds the line number and repeats the separator.
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 {
+        if let Some(after) = rest.get(digits..).and_then(|r| r.strip_prefix(separator)) {
+            rest = after;
+        }
+    }
+    if rest.starts_with(' ') || rest.is_empty() {
+        return line;
+    }
+    rest
+}
+
+/// Returns the line without a Markdown quote prefix (`> `, `>` alone, nested `> > `).
+pub fn strip_quote_prefix(line: &str) -> Option<&str> {
+    let mut rest = line.strip_prefix('>')?;
+    rest = rest.strip_prefix(' ').unwrap_or(rest);
+    while let Some(inner) = rest.strip_prefix("> ") {
+        rest = inner;
+    }
+    Some(rest)
+}
+
+/// Whether a line is a Markdown code fence (three or more backticks or tildes with an
+/// optional language), or a pair of backticks some people use as one.
+pub fn is_fence(line: &str) -> bool {
+    let trimmed = line.trim();
+    let fence = trimmed.trim_start_matches('`');
+    let ticks = trimmed.len() - fence.len();
+    if ticks >= 2 {
+        return fence.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    }
+    let fence = trimmed.trim_start_matches('~');
+    trimmed.len() - fence.len() >= 3 && fence.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Whether a line is `curl`'s progress meter: its header lines or a row of counters
+/// and `--:--:--` times.
+pub fn is_curl_progress(line: &str) -> bool {
+    let trimmed = line.trim();
+    if trimmed.starts_with("% Total") || trimmed.starts_with("Dload") {
+        return true;
+    }
+    let fields: Vec<&str> = trimmed.split_whitespace().collect();
+    if fields.len() < 10 || fields.len() > 13 {
+        return false;
+    }
+    let times = fields.iter().filter(|field| is_progress_time(field)).count();
+    let numbers = fields
+        .iter()
+        .filter(|field| field.trim_end_matches(['k', 'M', 'G']).parse::<f64>().is_ok())
+        .count();
+    times >= 2 && times + numbers == fields.len()
+}
+
+fn is_progress_time(field: &str) -> bool {
+    field == "--:--:--"
+        || (field.len() == 8
+            && field.split(':').count() == 3
+            && field
+                .split(':')
+                .all(|part| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit())))
+}
+
+/// Commands whose lines a shell prompt introduces in pastes.
+const COMMANDS: &[&str] = &[
+    "curl", "wget", "kubectl", "docker", "grep", "egrep", "zgrep", "cat", "echo", "openssl", "aws",
+    "jq", "less", "tail", "head", "sudo", "http", "istioctl", "oc", "ssh", "export", "cd", "ls",
+    "kill", "podman", "crictl", "envoy", "nc", "awk", "sed", "sort", "cut",
+];
+
+/// Returns the command of a shell prompt line, such as `curl -s localhost:9901/stats` for
+/// `$ curl -s localhost:9901/stats`, `/ # curl ...` or `user@host:~$ curl ...`.
+pub fn shell_command(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start();
+    // The prompt ends at the first `$ `, `# ` or `% ` within a short head of the line.
+    for (index, _) in trimmed.match_indices(['$', '#', '%', '>']) {
+        if index > 60 {
+            break;
+        }
+        let head = trimmed.get(..index).unwrap_or_default();
+        if head.contains(char::is_whitespace) && !head.starts_with('[') && !head.starts_with("PS ")
+        {
+            // A prompt has no spaces, except `PS C:\> `.
+            continue;
+        }
+        let Some(command) = trimmed.get(index + 1..).and_then(|rest| rest.strip_prefix(' ')) else {
+            continue;
+        };
+        let command = command.trim_start();
+        let word = command.split_whitespace().next().unwrap_or_default();
+        let word = word.rsplit('/').next().unwrap_or(word);
+        if COMMANDS.contains(&word) {
+            return Some(command);
+        }
+    }
+    None
+}
+
+/// Cleans one line for reading: removes ANSI sequences, NULs, a trailing `\r` and a
+/// `grep` file prefix.
+pub fn clean_line(line: &str) -> Cow<'_, str> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let cleaned = strip_ansi(line);
+    let cleaned = match cleaned {
+        Cow::Borrowed(text) => Cow::Borrowed(strip_grep_prefix(text)),
+        Cow::Owned(text) => Cow::Owned(strip_grep_prefix(&text).to_string()),
+    };
+    if cleaned.contains('\0') {
+        return Cow::Owned(cleaned.replace('\0', ""));
+    }
+    cleaned
+}
+
+/// Whether a cleaned line carries nothing a parser reads: blank, a code fence, a curl
+/// progress meter or a shell command line.
+pub fn is_noise(line: &str) -> bool {
+    line.trim().is_empty()
+        || is_fence(line)
+        || is_curl_progress(line)
+        || shell_command(line).is_some()
+}

@@ -1,0 +1,175 @@
+//! Grouping of parsed stats into scopes, shared by the three format parsers.
+
+use std::collections::{HashMap, HashSet};
+
+use super::names::{self, ScopeKey};
+use super::{Scope, ScopeKind, Stat, StatKind, StatValue, Stats, StatsFormat};
+use crate::evidence::Warning;
+
+/// A stat as a format parser read it, before grouping.
+pub(crate) struct RawStat {
+    pub stat: Stat,
+    /// The scope when the format names it outside the stat name (Prometheus labels
+    /// `envoy_cluster_name`, `envoy_listener_address`), with the relative name's start.
+    pub scope: Option<(ScopeKey, usize)>,
+}
+
+impl RawStat {
+    pub fn new(stat: Stat) -> RawStat {
+        RawStat { stat, scope: None }
+    }
+}
+
+/// Groups stats by scope and warns about a name that appears twice with two values.
+pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<Warning>) -> Stats {
+    let mut known_clusters: HashSet<String> = HashSet::new();
+    for raw in &raws {
+        match &raw.scope {
+            Some((ScopeKey::Cluster(name), _)) => {
+                known_clusters.insert(name.clone());
+            }
+            Some(_) => {}
+            None => {
+                if let Some(rest) = raw.stat.name.strip_prefix("cluster.") {
+                    if let Some(name) =
+                        names::known_cluster_boundary(rest).and_then(|dot| rest.get(..dot))
+                    {
+                        known_clusters.insert(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    let mut stats = Stats::empty(format);
+    let from_prometheus = format == StatsFormat::Prometheus;
+    // Full name and labels -> (line, value) of the first reading, for the duplicate check.
+    let mut seen: HashMap<(String, Vec<(String, String)>), (usize, StatValue)> = HashMap::new();
+    for raw in raws {
+        let RawStat { stat, scope } = raw;
+        let (key, relative_start) = match scope {
+            Some(found) => found,
+            None => {
+                let (key, relative) = names::classify(&stat.name, &known_clusters);
+                (key, stat.name.len() - relative.len())
+            }
+        };
+
+        let identity = (stat.name.clone(), stat.labels.clone());
+        match seen.get(&identity) {
+            Some((first_line, first_value)) if *first_value != stat.value => {
+                warnings.push(Warning::at_line(
+                    stat.line,
+                    format!(
+                        "`{}` appears again with another value (first at line {}); both are kept and lookups return this later one",
+                        stat.name, first_line
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(identity, (stat.line, stat.value.clone()));
+            }
+        }
+
+        let scope = match key {
+            ScopeKey::Listener(address) => {
+                let position = *stats.listener_index.entry(address.clone()).or_insert_with(|| {
+                    let prefix = format!("listener.{address}.");
+                    stats.listeners.push(Scope::new(
+                        ScopeKind::Listener,
+                        address,
+                        prefix,
+                        from_prometheus,
+                    ));
+                    stats.listeners.len() - 1
+                });
+                stats.listeners.get_mut(position)
+            }
+            ScopeKey::Cluster(name) => {
+                let position = *stats.cluster_index.entry(name.clone()).or_insert_with(|| {
+                    let prefix = format!("cluster.{name}.");
+                    let decoded = names::decode_cluster_name(&name);
+                    stats.clusters.push(Scope::new(
+                        ScopeKind::Cluster(decoded),
+                        name,
+                        prefix,
+                        from_prometheus,
+                    ));
+                    stats.clusters.len() - 1
+                });
+                stats.clusters.get_mut(position)
+            }
+            ScopeKey::Server => Some(&mut stats.server),
+            ScopeKey::Other => Some(&mut stats.other),
+        };
+        if let Some(scope) = scope {
+            scope.push(stat, relative_start);
+            stats.len += 1;
+        }
+    }
+    stats
+}
+
+/// Infers whether a numeric stat of the text or JSON format is a gauge, from the names
+/// Envoy's stats documentation lists as gauges (listener, cluster, circuit breaker,
+/// server and manager stats).
+// NOTE: a gauge not in these rules is taken for a counter, which only matters to
+// `Stats::delta` (it subtracts counters).
+pub(crate) fn is_gauge_name(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    const GAUGES: &[&str] = &[
+        "membership_healthy",
+        "membership_degraded",
+        "membership_excluded",
+        "membership_total",
+        "max_host_weight",
+        "version",
+        "connected_state",
+        "live",
+        "state",
+        "uptime",
+        "concurrency",
+        "days_until_first_cert_expiring",
+        "seconds_until_first_ocsp_response_expiring",
+        "hot_restart_epoch",
+        "hot_restart_generation",
+        "total_connections",
+        "parent_connections",
+        "memory_allocated",
+        "memory_heap_size",
+        "memory_physical_size",
+        "active_clusters",
+        "warming_clusters",
+        "total_listeners_warming",
+        "total_listeners_active",
+        "total_listeners_draining",
+        "total_filter_chains_draining",
+        "workers_started",
+        "healthy",
+        "pending_requests",
+        "expiration_unix_time_in_seconds",
+        "lb_subsets_active",
+        "stats_recent_lookups",
+    ];
+    GAUGES.contains(&last)
+        || last.ends_with("_active")
+        || last.ends_with("_buffered")
+        || last.ends_with("_open")
+        || last.starts_with("remaining_")
+}
+
+/// Returns the kind of a stat of the text or JSON format from its value and name.
+pub(crate) fn infer_kind(name: &str, value: &StatValue) -> StatKind {
+    match value {
+        StatValue::Text(_) => StatKind::TextReadout,
+        StatValue::Histogram(_) => StatKind::Histogram,
+        StatValue::Number(_) | StatValue::Unreadable(_) => {
+            if is_gauge_name(name) {
+                StatKind::Gauge
+            } else {
+                StatKind::Counter
+            }
+        }
+    }
+}

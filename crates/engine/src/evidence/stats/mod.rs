@@ -1,0 +1,426 @@
+//! Envoy admin `/stats` in its three formats: plain text, `?format=json` and
+//! `/stats/prometheus`, read into one model grouped by scope.
+//!
+//! Every stat keeps the 1-based line of the whole input it came from. A lookup that
+//! finds nothing returns `None`, so a stat missing from the paste is never confused
+//! with a stat whose value is 0.
+
+mod build;
+mod delta;
+mod json;
+mod names;
+mod plain;
+mod prometheus;
+
+use std::collections::HashMap;
+
+use super::Warning;
+
+pub use delta::{CounterReset, StatsDelta};
+pub use names::{
+    decode_cluster_name, AppMeshCluster, AppMeshTarget, ClusterName, IstioCluster, MeshAndNode,
+    TrafficDirection,
+};
+
+/// The admin output format a dump was read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatsFormat {
+    #[default]
+    Text,
+    Json,
+    Prometheus,
+}
+
+/// The type of a stat. Prometheus output declares it with `# TYPE`; the text and JSON
+/// formats do not, so there it is inferred from Envoy's naming conventions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatKind {
+    Counter,
+    Gauge,
+    TextReadout,
+    Histogram,
+}
+
+/// The value of one stat.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatValue {
+    /// A counter or gauge (unsigned 64-bit in Envoy).
+    Number(u64),
+    /// A text readout such as `cluster_manager.cds.version_text`.
+    Text(String),
+    Histogram(Histogram),
+    /// A value that is not an unsigned 64-bit integer (negative, beyond 2^64 - 1,
+    /// fractional), kept as written; a warning names its line.
+    Unreadable(String),
+}
+
+/// A histogram: quantiles from the text and JSON formats, buckets from Prometheus.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Histogram {
+    pub quantiles: Vec<Quantile>,
+    pub buckets: Vec<Bucket>,
+    pub sum: Option<f64>,
+    pub count: Option<f64>,
+}
+
+impl Histogram {
+    /// Whether the histogram holds no samples (`No recorded values`).
+    pub fn is_empty(&self) -> bool {
+        self.quantiles.is_empty() && self.buckets.is_empty() && self.count.is_none()
+    }
+}
+
+/// One quantile of a histogram: `P99(interval,cumulative)`. `None` stands for `nan`/`null`
+/// (no sample in the interval).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quantile {
+    /// The quantile in percent: 0, 25, ..., 99.5, 99.9, 100.
+    pub percent: f64,
+    pub interval: Option<f64>,
+    pub cumulative: Option<f64>,
+}
+
+/// One cumulative Prometheus bucket, `le="<upper_bound>"`, or a `B<bound>(i,c)` text bucket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bucket {
+    pub upper_bound: f64,
+    pub count: f64,
+}
+
+/// One stat as read, with its full dotted Envoy name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stat {
+    /// The full dotted name, for example `cluster.cds_egress_m_vn_http_8080.ssl.handshake`.
+    /// Names from Prometheus are rebuilt from the metric name and its tag labels; where
+    /// a `_` of the metric name stood for a `.`, it stays `_` unless the stat is known.
+    pub name: String,
+    pub kind: StatKind,
+    pub value: StatValue,
+    /// 1-based line of the whole input.
+    pub line: usize,
+    /// Prometheus labels that did not become part of the name (App Mesh tags such as
+    /// `appmesh_mesh`, Istio labels); empty for the text and JSON formats.
+    pub labels: Vec<(String, String)>,
+}
+
+impl Stat {
+    /// Returns the numeric value of a counter or gauge.
+    pub fn number(&self) -> Option<u64> {
+        match self.value {
+            StatValue::Number(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Returns the value of a Prometheus label.
+    pub fn label(&self, name: &str) -> Option<&str> {
+        self.labels.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+}
+
+/// What a scope groups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// `listener.<address>.`; the name is the address (`0.0.0.0_15000`, `[__]_15000`,
+    /// `admin`) or the listener's `stat_prefix`.
+    Listener,
+    /// `cluster.<name>.`, with what the name encodes.
+    Cluster(ClusterName),
+    /// Server-wide and management-server stats: `server.*`, `control_plane.*`,
+    /// `cluster_manager.*`, `listener_manager.*` and every other `*.update_rejected`.
+    Server,
+    /// Everything else (`http.<prefix>.*`, `tls_inspector.*`, custom stats).
+    Other,
+}
+
+/// The stats of one listener, one cluster, the server, or the rest.
+///
+/// Lookups take names relative to the scope (`ssl.handshake` in a listener or cluster);
+/// the server and other scopes have no prefix, so their names are full names.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    kind: ScopeKind,
+    name: String,
+    prefix: String,
+    stats: Vec<Stat>,
+    /// Relative name -> positions in `stats`, in input order.
+    index: HashMap<String, Vec<usize>>,
+    /// Relative name with `.` and other punctuation as `_` -> positions, so a name
+    /// rebuilt from Prometheus (`ssl_versions_TLSv1_2`) still answers `ssl.versions.TLSv1.2`.
+    sanitized_index: HashMap<String, Vec<usize>>,
+    from_prometheus: bool,
+}
+
+impl Scope {
+    fn new(kind: ScopeKind, name: String, prefix: String, from_prometheus: bool) -> Scope {
+        Scope {
+            kind,
+            name,
+            prefix,
+            stats: Vec::new(),
+            index: HashMap::new(),
+            sanitized_index: HashMap::new(),
+            from_prometheus,
+        }
+    }
+
+    pub fn kind(&self) -> &ScopeKind {
+        &self.kind
+    }
+
+    /// The listener address, the cluster name, `server`, or an empty string for the rest.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The prefix of full names in this scope, such as `listener.0.0.0.0_15000.`; empty
+    /// for the server and other scopes.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Every stat of the scope in input order, duplicates included.
+    pub fn stats(&self) -> &[Stat] {
+        &self.stats
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stats.is_empty()
+    }
+
+    /// Returns the stat with this relative name; when the paste holds it more than once,
+    /// the last one (the later reading).
+    pub fn get(&self, relative: &str) -> Option<&Stat> {
+        self.positions(relative)
+            .and_then(|positions| positions.last())
+            .and_then(|&i| self.stats.get(i))
+    }
+
+    /// Returns every stat with this relative name, in input order.
+    pub fn get_all<'s>(&'s self, relative: &str) -> impl Iterator<Item = &'s Stat> + 's {
+        let positions = self.positions(relative).map(Vec::as_slice).unwrap_or_default();
+        positions.iter().filter_map(|&i| self.stats.get(i))
+    }
+
+    /// Returns `(value, line)` of a counter. `None` means the stat is not in the paste
+    /// (or its value was unreadable), never 0.
+    pub fn counter(&self, relative: &str) -> Option<(u64, usize)> {
+        self.number(relative)
+    }
+
+    /// Returns `(value, line)` of a gauge; like [`Scope::counter`].
+    pub fn gauge(&self, relative: &str) -> Option<(u64, usize)> {
+        self.number(relative)
+    }
+
+    /// Returns `(value, line)` of a counter or gauge, whichever kind the stat has.
+    pub fn number(&self, relative: &str) -> Option<(u64, usize)> {
+        let stat = self.get(relative)?;
+        Some((stat.number()?, stat.line))
+    }
+
+    /// Returns `(text, line)` of a text readout.
+    pub fn text(&self, relative: &str) -> Option<(&str, usize)> {
+        let stat = self.get(relative)?;
+        match &stat.value {
+            StatValue::Text(text) => Some((text.as_str(), stat.line)),
+            _ => None,
+        }
+    }
+
+    /// Returns the stats whose relative name starts with `prefix`, such as `ssl.` (every
+    /// TLS stat) or `ssl.ciphers.`.
+    pub fn with_prefix<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = &'s Stat> + 's {
+        let prefix_len = self.prefix.len();
+        let sanitized = self.from_prometheus.then(|| names::sanitize(prefix));
+        self.stats.iter().filter(move |stat| {
+            let relative = stat.name.get(prefix_len..).unwrap_or_default();
+            match &sanitized {
+                Some(sanitized) => names::sanitize(relative).starts_with(sanitized.as_str()),
+                None => relative.starts_with(prefix),
+            }
+        })
+    }
+
+    /// Whether any stat's relative name starts with `prefix`.
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        self.with_prefix(prefix).next().is_some()
+    }
+
+    fn positions(&self, relative: &str) -> Option<&Vec<usize>> {
+        self.index.get(relative).or_else(|| self.sanitized_index.get(&names::sanitize(relative)))
+    }
+
+    fn push(&mut self, stat: Stat, relative_start: usize) {
+        let relative = stat.name.get(relative_start..).unwrap_or_default().to_string();
+        let position = self.stats.len();
+        self.sanitized_index.entry(names::sanitize(&relative)).or_default().push(position);
+        self.index.entry(relative).or_default().push(position);
+        self.stats.push(stat);
+    }
+}
+
+/// A `/stats` dump grouped by scope.
+#[derive(Clone, Debug)]
+pub struct Stats {
+    format: StatsFormat,
+    listeners: Vec<Scope>,
+    clusters: Vec<Scope>,
+    server: Scope,
+    other: Scope,
+    listener_index: HashMap<String, usize>,
+    cluster_index: HashMap<String, usize>,
+    len: usize,
+}
+
+impl Stats {
+    pub fn format(&self) -> StatsFormat {
+        self.format
+    }
+
+    /// The number of stats read, duplicates included.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Listener scopes in order of first appearance.
+    pub fn listeners(&self) -> &[Scope] {
+        &self.listeners
+    }
+
+    /// Returns the scope of `listener.<address>.`, for example `listener("0.0.0.0_15000")`.
+    pub fn listener(&self, address: &str) -> Option<&Scope> {
+        self.listener_index.get(address).and_then(|&i| self.listeners.get(i))
+    }
+
+    /// Cluster scopes in order of first appearance.
+    pub fn clusters(&self) -> &[Scope] {
+        &self.clusters
+    }
+
+    /// Returns the scope of `cluster.<name>.`.
+    pub fn cluster(&self, name: &str) -> Option<&Scope> {
+        self.cluster_index.get(name).and_then(|&i| self.clusters.get(i))
+    }
+
+    /// The server and management-server scope (`control_plane.connected_state`, ...).
+    pub fn server(&self) -> &Scope {
+        &self.server
+    }
+
+    /// Stats of no listener, cluster or server scope (`http.ingress.*`, `tls_inspector.*`).
+    pub fn other(&self) -> &Scope {
+        &self.other
+    }
+
+    /// Every scope: listeners, clusters, server, other.
+    pub fn scopes(&self) -> impl Iterator<Item = &Scope> {
+        self.listeners.iter().chain(self.clusters.iter()).chain([&self.server, &self.other])
+    }
+
+    /// Every stat, scope by scope.
+    pub fn iter(&self) -> impl Iterator<Item = &Stat> {
+        self.scopes().flat_map(|scope| scope.stats.iter())
+    }
+
+    /// Returns the stat with this full name (the last one if it appears twice).
+    pub fn get(&self, full_name: &str) -> Option<&Stat> {
+        let (scope, relative) = self.locate(full_name)?;
+        scope.get(relative)
+    }
+
+    /// Returns `(value, line)` of a counter or gauge by full name; `None` when missing.
+    pub fn counter(&self, full_name: &str) -> Option<(u64, usize)> {
+        let stat = self.get(full_name)?;
+        Some((stat.number()?, stat.line))
+    }
+
+    /// Returns every `*.update_rejected` stat (listener manager, cluster manager, SDS,
+    /// clusters), the counters of configuration Envoy rejected.
+    pub fn update_rejected(&self) -> Vec<&Stat> {
+        self.iter()
+            .filter(|stat| names::sanitize(&stat.name).ends_with("_update_rejected"))
+            .collect()
+    }
+
+    /// Returns the per-counter difference `self - earlier` for two snapshots of one Envoy.
+    pub fn delta(&self, earlier: &Stats) -> StatsDelta {
+        delta::delta(self, earlier)
+    }
+
+    fn locate<'n>(&self, full_name: &'n str) -> Option<(&Scope, &'n str)> {
+        if let Some(rest) = full_name.strip_prefix("listener.") {
+            for scope in &self.listeners {
+                if let Some(relative) =
+                    rest.strip_prefix(scope.name.as_str()).and_then(|r| r.strip_prefix('.'))
+                {
+                    return Some((scope, relative));
+                }
+            }
+        }
+        if let Some(rest) = full_name.strip_prefix("cluster.") {
+            let mut best: Option<(&Scope, &str)> = None;
+            for (dot, _) in rest.match_indices('.') {
+                let (Some(name), Some(relative)) = (rest.get(..dot), rest.get(dot + 1..)) else {
+                    continue;
+                };
+                if let Some(scope) = self.cluster(name) {
+                    best = Some((scope, relative));
+                }
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        if names::is_server_name(full_name) {
+            return Some((self.server(), full_name));
+        }
+        Some((self.other(), full_name))
+    }
+}
+
+impl Default for Stats {
+    fn default() -> Stats {
+        Stats::empty(StatsFormat::Text)
+    }
+}
+
+impl Stats {
+    fn empty(format: StatsFormat) -> Stats {
+        let from_prometheus = format == StatsFormat::Prometheus;
+        Stats {
+            format,
+            listeners: Vec::new(),
+            clusters: Vec::new(),
+            server: Scope::new(
+                ScopeKind::Server,
+                "server".to_string(),
+                String::new(),
+                from_prometheus,
+            ),
+            other: Scope::new(ScopeKind::Other, String::new(), String::new(), from_prometheus),
+            listener_index: HashMap::new(),
+            cluster_index: HashMap::new(),
+            len: 0,
+        }
+    }
+}
+
+/// Parses `/stats` plain text, whose first line is line `first_line` (1-based) of the whole input.
+pub fn parse_text(text: &str, first_line: usize) -> (Stats, Vec<Warning>) {
+    plain::parse(text, first_line)
+}
+
+/// Parses `/stats?format=json` (also the bare `stats` array that `jq .stats` prints).
+pub fn parse_json(text: &str, first_line: usize) -> (Stats, Vec<Warning>) {
+    json::parse(text, first_line)
+}
+
+/// Parses `/stats/prometheus`, mapping metric names and tag labels back to Envoy's dotted names.
+pub fn parse_prometheus(text: &str, first_line: usize) -> (Stats, Vec<Warning>) {
+    prometheus::parse(text, first_line)
+}

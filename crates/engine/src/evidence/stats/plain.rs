@@ -1,0 +1,236 @@
+//! The plain-text `/stats` format: one `name: value` per line, where the value is an
+//! unsigned 64-bit integer, a quoted text readout, `No recorded values`, or histogram
+//! quantiles `P0(interval,cumulative) P25(...) ...`.
+
+use super::build::{self, RawStat};
+use super::{Bucket, Histogram, Quantile, Stat, StatKind, StatValue, Stats, StatsFormat};
+use crate::evidence::text;
+use crate::evidence::Warning;
+
+/// Longest excerpt of an unreadable line quoted in a warning.
+const EXCERPT_CHARS: usize = 80;
+
+pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
+    let lines: Vec<String> =
+        text::split_lines(input).map(|line| text::clean_line(line).into_owned()).collect();
+    let mut warnings = Vec::new();
+    let mut raws: Vec<RawStat> = Vec::new();
+    // A `histogram_buckets=detailed` stat prints `name:` alone, then indented lines.
+    let mut detailed: Option<usize> = None;
+
+    let mut index = 0;
+    while let Some(line) = lines.get(index) {
+        let number = first_line + index;
+        index += 1;
+        let trimmed = line.trim();
+        if is_skipped(line) {
+            continue;
+        }
+        if let (Some(position), true) = (detailed, line.starts_with([' ', '\t'])) {
+            if let Some(summary) = trimmed.strip_prefix("summary=") {
+                if let (Some(raw), Ok(histogram)) =
+                    (raws.get_mut(position), parse_histogram(summary))
+                {
+                    raw.stat.value = StatValue::Histogram(histogram);
+                }
+            }
+            continue;
+        }
+        detailed = None;
+
+        match parse_line(trimmed, number) {
+            Ok(Parsed::Stat(stat, warning)) => {
+                warnings.extend(warning);
+                raws.push(RawStat::new(stat));
+            }
+            Ok(Parsed::DetailedHeader(name)) => {
+                detailed = Some(raws.len());
+                let stat = Stat {
+                    name,
+                    kind: StatKind::Histogram,
+                    value: StatValue::Histogram(Histogram::default()),
+                    line: number,
+                    labels: Vec::new(),
+                };
+                raws.push(RawStat::new(stat));
+            }
+            Err(message) => {
+                // A terminal or a copy from a narrow window may have wrapped one stat
+                // over two lines.
+                let joined = lines.get(index).and_then(|next| {
+                    [format!("{trimmed}{}", next.trim()), format!("{trimmed} {}", next.trim())]
+                        .into_iter()
+                        .find_map(|candidate| match parse_line(&candidate, number) {
+                            Ok(Parsed::Stat(stat, warning)) => Some((stat, warning)),
+                            _ => None,
+                        })
+                });
+                match joined {
+                    Some((stat, warning)) => {
+                        warnings.push(Warning::at_line(
+                            number,
+                            format!(
+                                "`{}` is wrapped onto line {}; read as one line",
+                                stat.name,
+                                number + 1
+                            ),
+                        ));
+                        warnings.extend(warning);
+                        raws.push(RawStat::new(stat));
+                        index += 1;
+                    }
+                    None => warnings.push(Warning::at_line(number, message)),
+                }
+            }
+        }
+    }
+
+    let stats = build::build(StatsFormat::Text, raws, &mut warnings);
+    (stats, warnings)
+}
+
+/// Whether a line is not a stat and not worth a warning: blank, a comment or
+/// annotation (`# ...`), a shell command, a fence, a progress meter, a `grep`
+/// group separator, or an elision (`...`).
+fn is_skipped(line: &str) -> bool {
+    let trimmed = line.trim();
+    text::is_noise(line)
+        || trimmed.starts_with('#')
+        || trimmed == "--"
+        || trimmed.trim_matches('.').is_empty()
+}
+
+enum Parsed {
+    Stat(Stat, Option<Warning>),
+    DetailedHeader(String),
+}
+
+fn parse_line(line: &str, number: usize) -> Result<Parsed, String> {
+    // Names never contain `": "`, but some contain `:` (`spiffe://` in Istio custom stats).
+    let Some((name, value)) =
+        line.split_once(": ").or_else(|| line.strip_suffix(':').map(|name| (name, "")))
+    else {
+        return Err(format!("expected `name: value`, found `{}`", excerpt(line)));
+    };
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return Err(format!(
+            "expected `name: value` with a name without spaces, found `{}`",
+            excerpt(line)
+        ));
+    }
+    let name = name.to_string();
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(Parsed::DetailedHeader(name));
+    }
+    let (value, warning) = parse_value(&name, value, number)?;
+    let kind = build::infer_kind(&name, &value);
+    Ok(Parsed::Stat(Stat { name, kind, value, line: number, labels: Vec::new() }, warning))
+}
+
+fn parse_value(
+    name: &str,
+    value: &str,
+    number: usize,
+) -> Result<(StatValue, Option<Warning>), String> {
+    if let Some(quoted) = value.strip_prefix('"') {
+        let Some(text) = quoted.strip_suffix('"') else {
+            return Err(format!("text readout `{name}` has no closing quote"));
+        };
+        return Ok((StatValue::Text(text.to_string()), None));
+    }
+    if value == "No recorded values" {
+        return Ok((StatValue::Histogram(Histogram::default()), None));
+    }
+    if value.starts_with('P') || value.starts_with('B') {
+        return match parse_histogram(value) {
+            Ok(histogram) => Ok((StatValue::Histogram(histogram), None)),
+            Err(message) => Err(format!("histogram `{name}`: {message}")),
+        };
+    }
+    Ok(parse_number(name, value, number))
+}
+
+/// Reads a counter or gauge value; anything that is not an unsigned 64-bit integer is
+/// kept as written with a warning.
+pub(crate) fn parse_number(name: &str, value: &str, number: usize) -> (StatValue, Option<Warning>) {
+    if let Ok(parsed) = value.parse::<u64>() {
+        return (StatValue::Number(parsed), None);
+    }
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let reason = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if value.starts_with('-') {
+            "is negative, but Envoy counters and gauges are unsigned"
+        } else {
+            "exceeds the unsigned 64-bit range of Envoy counters and gauges"
+        }
+    } else if value.parse::<f64>().is_ok() {
+        "is not an integer"
+    } else {
+        "is not a number"
+    };
+    let warning = Warning::at_line(
+        number,
+        format!("value `{}` of `{name}` {reason}; kept as text", excerpt(value)),
+    );
+    (StatValue::Unreadable(value.to_string()), Some(warning))
+}
+
+/// Parses `P0(nan,2) P25(nan,5.1) ...` or the bucket form `B0.5(0,0) B1(0,1) ...`.
+fn parse_histogram(value: &str) -> Result<Histogram, String> {
+    let mut histogram = Histogram::default();
+    for token in value.split_whitespace() {
+        let Some((label, rest)) = token.split_once('(') else {
+            return Err(format!(
+                "expected `P<percent>(interval,cumulative)`, found `{}`",
+                excerpt(token)
+            ));
+        };
+        let Some(pair) = rest.strip_suffix(')') else {
+            return Err(format!("`{}` has no closing parenthesis", excerpt(token)));
+        };
+        let Some((interval, cumulative)) = pair.split_once(',') else {
+            return Err(format!("expected `(interval,cumulative)` in `{}`", excerpt(token)));
+        };
+        let interval = parse_float(interval)
+            .ok_or_else(|| format!("invalid number in `{}`", excerpt(token)))?;
+        let cumulative = parse_float(cumulative)
+            .ok_or_else(|| format!("invalid number in `{}`", excerpt(token)))?;
+        if let Some(percent) = label.strip_prefix('P') {
+            let percent = percent
+                .parse::<f64>()
+                .map_err(|_| format!("invalid quantile `{}`", excerpt(label)))?;
+            histogram.quantiles.push(Quantile { percent, interval, cumulative });
+        } else if let Some(bound) = label.strip_prefix('B') {
+            let upper_bound = bound
+                .parse::<f64>()
+                .map_err(|_| format!("invalid bucket bound `{}`", excerpt(label)))?;
+            histogram.buckets.push(Bucket { upper_bound, count: cumulative.unwrap_or(0.0) });
+        } else {
+            return Err(format!(
+                "expected `P<percent>(...)` or `B<bound>(...)`, found `{}`",
+                excerpt(token)
+            ));
+        }
+    }
+    Ok(histogram)
+}
+
+/// Reads a histogram number; `nan` (no sample in the interval) is `None`.
+fn parse_float(text: &str) -> Option<Option<f64>> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("nan") {
+        return Some(None);
+    }
+    text.parse::<f64>().ok().filter(|value| value.is_finite()).map(Some)
+}
+
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(EXCERPT_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head}...")
+    } else {
+        head
+    }
+}
