@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::boringssl;
 
 /// A typed message found in a line of evidence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
     /// A TLS failure reason built from BoringSSL's error queue (`TLS error: …`,
@@ -70,7 +70,7 @@ pub enum Event {
 }
 
 /// How the TLS failure reason was spelled, which tells the Envoy era.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TlsErrorFormat {
     /// `TLS error: <code>:<lib>:OPENSSL_internal:<reason>[ <code>…]` (Envoy 1.10 to about 1.28).
@@ -92,7 +92,7 @@ pub enum TlsErrorFormat {
 }
 
 /// One TLS failure reason: one or more queued errors printed together.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TlsError {
     pub format: TlsErrorFormat,
     pub errors: Vec<SslError>,
@@ -106,7 +106,7 @@ pub struct TlsError {
 }
 
 /// One error from the BoringSSL (or OpenSSL) error queue.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct SslError {
     /// The packed BoringSSL code (`ERR_PACK(lib, reason)`), when it was printed and
     /// uses BoringSSL's packing.
@@ -140,7 +140,7 @@ impl SslError {
 }
 
 /// What the certificate validator reported.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct VerifyFailure {
     pub kind: VerifyFailureKind,
     /// `at depth N` of `X509_verify_cert`: 0 is the peer's leaf certificate.
@@ -154,7 +154,7 @@ pub struct VerifyFailure {
     pub text: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VerifyFailureKind {
     /// Chain verification failed (`X509_verify_cert: certificate verification error
@@ -172,7 +172,7 @@ pub enum VerifyFailureKind {
 }
 
 /// Where an upstream reset was reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ResetOrigin {
     /// The router's local reply body: `upstream connect error or disconnect/reset before headers. …`.
@@ -183,7 +183,7 @@ pub enum ResetOrigin {
     ResponseCodeDetails,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct UpstreamReset {
     pub origin: ResetOrigin,
     /// `retried and the latest` was in the body: at least one retry happened.
@@ -200,7 +200,7 @@ pub struct UpstreamReset {
 }
 
 /// Which side sent a TLS alert, as far as the printing tool says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AlertDirection {
     /// The tool that printed the line sent the alert (curl `(OUT)`).
@@ -209,7 +209,7 @@ pub enum AlertDirection {
     Received,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TlsAlert {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<AlertDirection>,
@@ -219,9 +219,678 @@ pub struct TlsAlert {
     pub description: String,
 }
 
-/// Finds every known message in `text` and returns them in order of kind, without
-/// duplicates (a gRPC error can repeat the same reason twice).
+/// Finds every known message in `text`, in the order of the kinds above, without
+/// duplicates (a gRPC error can repeat the same failure reason twice).
 pub fn scan(text: &str) -> Vec<Event> {
-    let _ = text;
-    Vec::new()
+    // ASCII lower-casing keeps byte offsets, so a match in `lower` slices `text` too.
+    let lower = text.to_ascii_lowercase();
+    let line = Line { text, lower: &lower };
+    let mut events = Vec::new();
+    scan_tls_errors(line, &mut events);
+    scan_openssl_errors(line, &mut events);
+    scan_sds(line, &mut events);
+    scan_verify_failures(line, &mut events);
+    scan_upstream_resets(line, &mut events);
+    scan_handshake(line, &mut events);
+    scan_alerts(line, &mut events);
+    scan_connectivity(line, &mut events);
+    scan_config(line, &mut events);
+    scan_s_client(line, &mut events);
+    let mut seen = std::collections::HashSet::new();
+    events.retain(|event| seen.insert(event.clone()));
+    // An access-log line prints one failure twice, as `%RESPONSE_CODE_DETAILS%` and as
+    // `%UPSTREAM_TRANSPORT_FAILURE_REASON%`, in two spellings: keep the first.
+    let mut seen_errors = std::collections::HashSet::new();
+    events.retain(|event| match event {
+        Event::TlsError(error) => seen_errors.insert(error.errors.clone()),
+        _ => true,
+    });
+    events
+}
+
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    text: &'a str,
+    lower: &'a str,
+}
+
+impl<'a> Line<'a> {
+    /// Returns the byte offsets of every match of a lower-case `needle`.
+    fn find_all(self, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.lower.match_indices(needle).map(|(index, _)| index)
+    }
+
+    fn contains(self, needle: &str) -> bool {
+        self.lower.contains(needle)
+    }
+
+    fn after(self, index: usize) -> &'a str {
+        self.text.get(index..).unwrap_or("")
+    }
+}
+
+const OPENSSL_INTERNAL: &str = ":OPENSSL_internal:";
+
+/// One `<code>:<lib>:OPENSSL_internal:<reason>` item and where it sits.
+struct ErrItem {
+    start: usize,
+    end: usize,
+    hex: bool,
+    error: SslError,
+}
+
+fn scan_tls_errors(line: Line<'_>, events: &mut Vec<Event>) {
+    let text = line.text;
+    let bytes = text.as_bytes();
+    let mut items: Vec<ErrItem> = Vec::new();
+    let mut search_from = 0;
+    while let Some(found) = text.get(search_from..).and_then(|rest| rest.find(OPENSSL_INTERNAL)) {
+        let at = search_from + found;
+        search_from = at + OPENSSL_INTERNAL.len();
+        if let Some(item) = read_err_item(text, bytes, at) {
+            items.push(item);
+        }
+    }
+    let mut index = 0;
+    while let Some(first) = items.get(index) {
+        let mut last = index;
+        while let (Some(current), Some(next)) = (items.get(last), items.get(last + 1)) {
+            let gap = text.get(current.end..next.start).unwrap_or("x");
+            if gap == " " || gap == "_" || gap == "|" {
+                last += 1;
+            } else {
+                break;
+            }
+        }
+        let before = text.get(..first.start).unwrap_or("");
+        let format = if first.hex && before.ends_with("error:") {
+            TlsErrorFormat::BoringSslHex
+        } else if before.ends_with("TLS_error:|") {
+            TlsErrorFormat::Piped
+        } else if before.ends_with("TLS_error:_") {
+            TlsErrorFormat::Underscored
+        } else if before.trim_end().ends_with("TLS error:") {
+            TlsErrorFormat::Spaced
+        } else if before.trim_end().ends_with("SSL error:") {
+            TlsErrorFormat::SslErrorLine
+        } else {
+            TlsErrorFormat::Bare
+        };
+        let end = items.get(last).map_or(first.end, |item| item.end);
+        let detail = if format == TlsErrorFormat::Piped { piped_detail(text, end) } else { None };
+        let remote_address = before
+            .rfind("remote address:")
+            .map(|found| {
+                remote_address(before.get(found + "remote address:".len()..).unwrap_or(""))
+            })
+            .filter(|address| !address.is_empty());
+        let errors =
+            items.get(index..=last).unwrap_or(&[]).iter().map(|item| item.error.clone()).collect();
+        events.push(Event::TlsError(TlsError { format, errors, detail, remote_address }));
+        index = last + 1;
+    }
+}
+
+/// Reads the item whose `:OPENSSL_internal:` starts at byte `at`.
+fn read_err_item(text: &str, bytes: &[u8], at: usize) -> Option<ErrItem> {
+    const MAX_LIBRARY_LEN: usize = 64;
+    let mut library_start = at;
+    while library_start > 0 && at - library_start <= MAX_LIBRARY_LEN {
+        let byte = *bytes.get(library_start - 1)?;
+        if byte == b':' {
+            break;
+        }
+        if !(byte.is_ascii_alphanumeric() || matches!(byte, b' ' | b'_' | b'.' | b'-')) {
+            return None;
+        }
+        library_start -= 1;
+    }
+    if library_start == 0 || bytes.get(library_start - 1) != Some(&b':') {
+        return None;
+    }
+    let code_end = library_start - 1;
+    let mut hex_start = code_end;
+    while hex_start > 0
+        && code_end - hex_start < 10
+        && bytes.get(hex_start - 1)?.is_ascii_hexdigit()
+    {
+        hex_start -= 1;
+    }
+    let hex = text.get(..hex_start)?.ends_with("error:") && hex_start < code_end;
+    let code_start = if hex {
+        hex_start
+    } else {
+        let mut start = code_end;
+        while start > 0 && code_end - start < 10 && bytes.get(start - 1)?.is_ascii_digit() {
+            start -= 1;
+        }
+        start
+    };
+    let code_text = text.get(code_start..code_end)?;
+    let packed =
+        if hex { u32::from_str_radix(code_text, 16).ok() } else { code_text.parse::<u32>().ok() };
+    let packed = packed?;
+    let library = boringssl::library(packed);
+    let library_text = text.get(library_start..at)?.replace('_', " ");
+
+    let reason_start = at + OPENSSL_INTERNAL.len();
+    let free_text = library == boringssl::LIB_SYS;
+    let mut reason_end = reason_start;
+    while let Some(&byte) = bytes.get(reason_end) {
+        let starts_next_item =
+            matches!(byte, b' ' | b'_' | b'|') && next_is_code(bytes, reason_end + 1);
+        let allowed = if free_text {
+            !matches!(byte, b'|' | b'"' | b'\'' | b'}' | b':' | b',' | b'\\' | b'`' | b'\t')
+        } else {
+            byte.is_ascii_alphanumeric() || byte == b'_'
+        };
+        if starts_next_item || !allowed {
+            break;
+        }
+        reason_end += 1;
+    }
+    let reason_text = text.get(reason_start..reason_end)?.trim_end_matches(['.', ' ']).to_string();
+    let reason_end = reason_start + reason_text.len();
+    let reason = boringssl::reason(packed);
+    let reason_name =
+        if library == boringssl::LIB_SSL && reason_text.bytes().all(|b| b.is_ascii_digit()) {
+            boringssl::ssl_reason_name(reason).map_or_else(|| reason_text.clone(), str::to_string)
+        } else if free_text {
+            reason_text.replace('_', " ")
+        } else {
+            reason_text.clone()
+        };
+    let reason_text = if free_text { reason_text.replace('_', " ") } else { reason_text };
+    Some(ErrItem {
+        start: code_start,
+        end: reason_end,
+        hex,
+        error: SslError {
+            packed: Some(packed),
+            library: Some(library),
+            reason: Some(reason),
+            library_text,
+            reason_text,
+            reason_name,
+        },
+    })
+}
+
+/// True when `bytes[from..]` starts with a decimal code and a colon (the next queued error).
+fn next_is_code(bytes: &[u8], from: usize) -> bool {
+    let mut end = from;
+    while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+        end += 1;
+    }
+    end - from >= 5 && bytes.get(end) == Some(&b':')
+}
+
+/// Returns the Envoy 1.37+ detail between the last error and `:TLS_error_end`.
+fn piped_detail(text: &str, end: usize) -> Option<String> {
+    let rest = text.get(end..)?;
+    let terminator = rest.find(":TLS_error_end")?;
+    let detail = rest.get(..terminator)?.strip_prefix(':')?.trim();
+    (!detail.is_empty()).then(|| detail.to_string())
+}
+
+/// Reads the address after `remote address:` up to the comma, removing a markdown link
+/// (`[10.0.0.1:443](http://10.0.0.1:443/)`) that an editor made of it.
+fn remote_address(rest: &str) -> String {
+    let value = rest.split(',').next().unwrap_or("").trim();
+    if let Some(inner) = value.strip_prefix('[') {
+        if let Some(close) = inner.find("](") {
+            return inner.get(..close).unwrap_or("").to_string();
+        }
+    }
+    value.to_string()
+}
+
+/// OpenSSL's own error lines: `error:140770FC:SSL routines:SSL23_GET_SERVER_HELLO:unknown
+/// protocol:s23_clnt.c:795:` (1.0/1.1) and `error:0A00010B:SSL routines::wrong version number`
+/// (3.x). BoringSSL lines with `OPENSSL_internal` are read by [`scan_tls_errors`].
+fn scan_openssl_errors(line: Line<'_>, events: &mut Vec<Event>) {
+    for at in line.find_all("error:") {
+        let rest = line.after(at + "error:".len());
+        let mut fields = rest.splitn(5, ':');
+        let (Some(code), Some(library), Some(function), Some(reason)) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let code_is_hex =
+            (1..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_hexdigit());
+        if !code_is_hex || function == "OPENSSL_internal" || !library.contains("routines") {
+            continue;
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.len() > 120 {
+            continue;
+        }
+        let reason_name: String = reason
+            .chars()
+            .map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_uppercase() })
+            .collect();
+        let error = SslError {
+            packed: None,
+            library: None,
+            reason: None,
+            library_text: library.to_string(),
+            reason_text: reason.to_string(),
+            reason_name,
+        };
+        events.push(Event::TlsError(TlsError {
+            format: TlsErrorFormat::OpenSsl,
+            errors: vec![error],
+            detail: (!function.is_empty()).then(|| function.to_string()),
+            remote_address: None,
+        }));
+    }
+}
+
+fn scan_sds(line: Line<'_>, events: &mut Vec<Event>) {
+    if line.contains("secret is not supplied by sds")
+        || line.contains("secret_is_not_supplied_by_sds")
+    {
+        events.push(Event::SecretNotSupplied);
+    }
+    if line.contains("notreadysslsocket") {
+        events.push(Event::NotReadySslSocket);
+    }
+    if line.contains("secret is updated") {
+        events.push(Event::SecretUpdated);
+    }
+}
+
+/// X.509 verification error strings (`crypto/x509/x509_txt.cc`) and their
+/// `X509_V_ERR_*` codes. OpenSSL 3 spells "self-signed" with a hyphen, so the text is
+/// compared with hyphens turned into spaces; longer strings come first so that a
+/// string is never taken for its prefix.
+const X509_ERRORS: &[(&str, u32)] = &[
+    ("self signed certificate in certificate chain", 19),
+    ("unable to get local issuer certificate", 20),
+    ("unable to verify the first certificate", 21),
+    ("unable to get issuer certificate", 2),
+    ("certificate signature failure", 7),
+    ("certificate is not yet valid", 9),
+    ("certificate has expired", 10),
+    ("self signed certificate", 18),
+    ("certificate revoked", 23),
+    ("invalid ca certificate", 24),
+    ("unsupported certificate purpose", 26),
+    ("hostname mismatch", 62),
+];
+
+/// Returns the `X509_V_ERR_*` code of a verification error string.
+pub fn x509_error_code(text: &str) -> Option<u32> {
+    let normalised = text.trim().to_ascii_lowercase().replace('-', " ");
+    X509_ERRORS.iter().find(|(known, _)| normalised.starts_with(known)).map(|(_, code)| *code)
+}
+
+fn scan_verify_failures(line: Line<'_>, events: &mut Vec<Event>) {
+    let mut depth_seen = false;
+    for at in line.find_all("verify cert failed: ") {
+        let rest = line.after(at + "verify cert failed: ".len());
+        let detail = trim_detail(rest);
+        let lower = detail.to_ascii_lowercase();
+        let failure = if let Some(chain) = chain_failure(detail) {
+            depth_seen = true;
+            chain
+        } else {
+            let kind = if lower.starts_with("san matcher") || lower.starts_with("verify san list") {
+                VerifyFailureKind::SanMismatch
+            } else if lower.starts_with("cert hash and spki") {
+                VerifyFailureKind::CertHash
+            } else if lower.contains("cert chain") {
+                VerifyFailureKind::NoCertChain
+            } else {
+                VerifyFailureKind::Other
+            };
+            VerifyFailure { kind, depth: None, x509_error: None, text: detail.to_string() }
+        };
+        events.push(Event::VerifyFailed(failure));
+    }
+    if !depth_seen {
+        // Envoy before the async validator (about 1.25) logged the chain failure
+        // without the `verify cert failed: ` prefix.
+        for at in line.find_all("x509_verify_cert: ") {
+            if let Some(failure) = chain_failure(trim_detail(line.after(at))) {
+                events.push(Event::VerifyFailed(failure));
+            }
+        }
+    }
+    for at in line.find_all("verify error:num=") {
+        let rest = line.after(at + "verify error:num=".len());
+        let (number, text) = rest.split_once(':').unwrap_or((rest, ""));
+        let Ok(code) = number.trim().parse::<u32>() else { continue };
+        events.push(Event::VerifyFailed(VerifyFailure {
+            kind: VerifyFailureKind::Chain,
+            depth: None,
+            x509_error: Some(code),
+            text: text.trim().to_string(),
+        }));
+    }
+    for at in line.find_all("ssl certificate problem: ") {
+        let text = trim_detail(line.after(at + "ssl certificate problem: ".len()));
+        events.push(Event::VerifyFailed(VerifyFailure {
+            kind: VerifyFailureKind::Chain,
+            depth: None,
+            x509_error: x509_error_code(text),
+            text: text.to_string(),
+        }));
+    }
+}
+
+/// Reads `X509_verify_cert: certificate verification error at depth N: <reason>`.
+fn chain_failure(detail: &str) -> Option<VerifyFailure> {
+    const AT_DEPTH: &str = "certificate verification error at depth ";
+    let start = detail.find(AT_DEPTH)?;
+    let rest = detail.get(start + AT_DEPTH.len()..)?;
+    let (depth, reason) = rest.split_once(':')?;
+    let reason = reason.trim();
+    Some(VerifyFailure {
+        kind: VerifyFailureKind::Chain,
+        depth: depth.trim().parse().ok(),
+        x509_error: x509_error_code(reason),
+        text: detail.to_string(),
+    })
+}
+
+/// Cuts what follows a validator message inside a longer string: the Envoy 1.37
+/// `:TLS_error_end` terminator, a closing quote, a TAB (Istio's `thread=` column).
+fn trim_detail(rest: &str) -> &str {
+    let mut end = rest.len();
+    for terminator in [":TLS_error_end", "\"", "\t", "\\\"", "`"] {
+        if let Some(found) = rest.find(terminator) {
+            end = end.min(found);
+        }
+    }
+    rest.get(..end).unwrap_or(rest).trim()
+}
+
+const LOCAL_REPLY: &str = "upstream connect error or disconnect/reset before headers";
+const TRANSPORT_FAILURE: &str = ", transport failure reason: ";
+
+fn scan_upstream_resets(line: Line<'_>, events: &mut Vec<Event>) {
+    for at in line.find_all(LOCAL_REPLY) {
+        let mut rest = line.after(at + LOCAL_REPLY.len());
+        rest = rest.strip_prefix('.').unwrap_or(rest).trim_start();
+        let retried = rest.starts_with("retried and the latest ");
+        if retried {
+            rest = rest.get("retried and the latest ".len()..).unwrap_or("");
+        }
+        let (reset_reason, transport_failure_reason) = match rest.strip_prefix("reset reason: ") {
+            Some(after) => read_reset_reason(after),
+            None => (None, None),
+        };
+        events.push(Event::UpstreamReset(UpstreamReset {
+            origin: ResetOrigin::LocalReplyBody,
+            retried,
+            after_response_started: false,
+            reset_reason,
+            transport_failure_reason,
+        }));
+    }
+    for at in line.find_all("upstream reset: reset reason: ") {
+        let (reset_reason, transport_failure_reason) =
+            read_reset_reason(line.after(at + "upstream reset: reset reason: ".len()));
+        events.push(Event::UpstreamReset(UpstreamReset {
+            origin: ResetOrigin::RouterLog,
+            retried: false,
+            after_response_started: false,
+            reset_reason,
+            transport_failure_reason,
+        }));
+    }
+    if line.lower.trim_end().ends_with("] upstream reset") || line.lower.trim() == "upstream reset"
+    {
+        events.push(Event::UpstreamReset(UpstreamReset {
+            origin: ResetOrigin::RouterLog,
+            retried: false,
+            after_response_started: false,
+            reset_reason: None,
+            transport_failure_reason: None,
+        }));
+    }
+    for (prefix, after_response_started) in [
+        ("upstream_reset_before_response_started{", false),
+        ("upstream_reset_after_response_started{", true),
+    ] {
+        for at in line.find_all(prefix) {
+            let inside = line.after(at + prefix.len());
+            let inside = inside.get(..inside.find('}').unwrap_or(inside.len())).unwrap_or("");
+            let split = inside.find([',', '|']);
+            let reason = split.and_then(|at| inside.get(..at)).unwrap_or(inside);
+            let transport =
+                split.and_then(|at| inside.get(at + 1..)).filter(|rest| !rest.is_empty());
+            events.push(Event::UpstreamReset(UpstreamReset {
+                origin: ResetOrigin::ResponseCodeDetails,
+                retried: false,
+                after_response_started,
+                reset_reason: Some(reason.replace('_', " ")).filter(|reason| !reason.is_empty()),
+                transport_failure_reason: transport.map(str::to_string),
+            }));
+        }
+    }
+}
+
+/// Reads `<reset reason>[, transport failure reason: <reason>]` as the router prints it.
+fn read_reset_reason(rest: &str) -> (Option<String>, Option<String>) {
+    let reason_end = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_lowercase() || *c == ' '))
+        .map_or(rest.len(), |(index, _)| index);
+    let reason = rest.get(..reason_end).unwrap_or("").trim();
+    let after = rest.get(reason_end..).unwrap_or("");
+    let transport = after.strip_prefix(TRANSPORT_FAILURE);
+    let transport = transport.map(cut_transport_failure_reason).filter(|reason| !reason.is_empty());
+    (Some(reason.to_string()).filter(|reason| !reason.is_empty()), transport.map(str::to_string))
+}
+
+/// Cuts a transport failure reason where the text around it resumes: a JSON quote, a
+/// markdown backtick, gRPC's `. debug_error_string`, curl's `%` for a missing newline.
+fn cut_transport_failure_reason(rest: &str) -> &str {
+    let mut end = rest.len();
+    for terminator in ["\"", "\\\"", "`", ". debug_error_string", "\t"] {
+        if let Some(found) = rest.find(terminator) {
+            end = end.min(found);
+        }
+    }
+    rest.get(..end).unwrap_or(rest).trim_end().trim_end_matches(['%', '.']).trim_end()
+}
+
+fn scan_handshake(line: Line<'_>, events: &mut Vec<Event>) {
+    for at in line.find_all("handshake error: ") {
+        let rest = line.after(at + "handshake error: ".len());
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let Some(code) = rest.get(..digits).and_then(|digits| digits.parse::<u32>().ok()) else {
+            continue;
+        };
+        events.push(handshake_status(Some(code), None));
+    }
+    for (needle, code) in [("handshake expecting read", 2), ("handshake expecting write", 3)] {
+        if line.contains(needle) {
+            events.push(handshake_status(Some(code), None));
+        }
+    }
+    for needle in ["ssl error occurred while read: ", "ssl error occurred while write: "] {
+        for at in line.find_all(needle) {
+            let rest = line.after(at + needle.len());
+            let name: String =
+                rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if !name.is_empty() {
+                events.push(handshake_status(boringssl::ssl_error_from_name(&name), Some(name)));
+            }
+        }
+    }
+    if line.contains("handshake complete") {
+        events.push(Event::HandshakeComplete);
+    }
+}
+
+fn handshake_status(code: Option<u32>, name: Option<String>) -> Event {
+    let name = name
+        .or_else(|| code.and_then(boringssl::ssl_error_name).map(str::to_string))
+        .or_else(|| code.map(|code| code.to_string()))
+        .unwrap_or_default();
+    let benign = code.is_some_and(boringssl::ssl_error_is_benign);
+    Event::HandshakeStatus { ssl_error: code, name, benign }
+}
+
+fn scan_alerts(line: Line<'_>, events: &mut Vec<Event>) {
+    // curl -v: `* TLSv1.3 (OUT), TLS alert, decode error (562):`; the number is
+    // (level << 8) | description.
+    for at in line.find_all("tls alert, ") {
+        let before = line.lower.get(..at).unwrap_or("");
+        let direction = if before.contains("(out)") {
+            Some(AlertDirection::Sent)
+        } else if before.contains("(in)") {
+            Some(AlertDirection::Received)
+        } else {
+            None
+        };
+        let rest = line.after(at + "tls alert, ".len());
+        let rest = rest.trim_end().trim_end_matches(':');
+        let (description, number) = match rest.rfind(" (") {
+            Some(open) => {
+                let number = rest.get(open + 2..).and_then(|tail| tail.strip_suffix(')'));
+                (rest.get(..open).unwrap_or(rest), number.and_then(|n| n.parse::<u32>().ok()))
+            }
+            None => (rest, None),
+        };
+        let alert = number
+            .and_then(|number| u8::try_from(number & 0xff).ok())
+            .or_else(|| boringssl::alert_from_name(description));
+        events.push(Event::TlsAlert(TlsAlert {
+            direction,
+            alert,
+            description: description.trim().to_string(),
+        }));
+    }
+    // Go's crypto/tls: `remote error: tls: bad certificate`.
+    for at in line.find_all("remote error: tls: ") {
+        let rest = trim_detail(line.after(at + "remote error: tls: ".len()));
+        events.push(Event::TlsAlert(TlsAlert {
+            direction: Some(AlertDirection::Received),
+            alert: boringssl::alert_from_name(rest),
+            description: rest.to_string(),
+        }));
+    }
+}
+
+fn scan_connectivity(line: Line<'_>, events: &mut Vec<Event>) {
+    if line.contains("no healthy upstream") || line.contains("no_healthy_upstream") {
+        events.push(Event::NoHealthyUpstream);
+    }
+    for at in line.find_all("no cluster match for url") {
+        let rest = line.after(at + "no cluster match for url".len()).trim_start();
+        let url = rest
+            .strip_prefix('\'')
+            .and_then(|quoted| quoted.split_once('\''))
+            .map(|(url, _)| url.to_string());
+        events.push(Event::NoRouteMatch { url });
+    }
+    if line.contains("route_not_found") {
+        events.push(Event::NoRouteMatch { url: None });
+    }
+    if line.contains("no matching filter chain found") || line.contains("filter_chain_not_found") {
+        events.push(Event::NoFilterChainMatch);
+    }
+    for needle in
+        ["delayed connect error: ", "delayed connection error: ", "delayed_connect_error:_"]
+    {
+        for at in line.find_all(needle) {
+            let rest = line.after(at + needle.len());
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if let Some(errno) = rest.get(..digits).and_then(|digits| digits.parse().ok()) {
+                events.push(Event::DelayedConnectError { errno });
+            }
+        }
+    }
+}
+
+fn scan_config(line: Line<'_>, events: &mut Vec<Event>) {
+    for at in line.find_all("grpc config for ") {
+        let rest = line.after(at + "grpc config for ".len());
+        let Some(rejected) = rest.find(" rejected") else { continue };
+        let type_url = rest.get(..rejected).map(str::trim).filter(|url| !url.is_empty());
+        let reason = rest.get(rejected + " rejected".len()..).unwrap_or("");
+        events.push(Event::ConfigRejected {
+            type_url: type_url.map(str::to_string),
+            reason: reason.trim_start_matches(':').trim().to_string(),
+        });
+    }
+    if !line.contains("grpc config for ") {
+        for at in line.find_all("update rejected") {
+            let reason = line.after(at + "update rejected".len());
+            events.push(Event::ConfigRejected {
+                type_url: None,
+                reason: reason.trim_start_matches(':').trim().to_string(),
+            });
+        }
+    }
+    for at in line.find_all("failed to load ") {
+        let rest = line.after(at + "failed to load ".len());
+        let Some(from) = rest.find(" from ") else { continue };
+        let what = rest.get(..from).unwrap_or("").trim();
+        if what.is_empty() || what.len() > 40 {
+            continue;
+        }
+        let after = rest.get(from + " from ".len()..).unwrap_or("");
+        let (source, cause) = match after.split_once(',') {
+            Some((source, cause)) => (source, Some(cause.trim())),
+            None => (after, None),
+        };
+        let cause = cause.map(|cause| cause.strip_prefix("Cause:").unwrap_or(cause).trim());
+        events.push(Event::CertLoadFailed {
+            what: what.to_string(),
+            source: source.trim().to_string(),
+            cause: cause.filter(|cause| !cause.is_empty()).map(str::to_string),
+        });
+    }
+    for at in line.find_all("invalid path: ") {
+        let source =
+            line.after(at + "invalid path: ".len()).split_whitespace().next().unwrap_or("");
+        events.push(Event::CertLoadFailed {
+            what: "path".to_string(),
+            source: source.to_string(),
+            cause: None,
+        });
+    }
+    for at in line.find_all("grpc config stream ") {
+        let rest = line.after(at + "grpc config stream ".len());
+        let Some(closed) = rest.find("closed") else { continue };
+        let target = rest
+            .get(..closed)
+            .and_then(|between| between.trim().strip_prefix("to "))
+            .map(|target| target.trim().to_string());
+        let mut after = rest.get(closed + "closed".len()..).unwrap_or("");
+        if let Some(colon) = after.find(':') {
+            // Newer Envoys print `closed since <N>s ago: <status>, <message>`.
+            after = after.get(colon + 1..).unwrap_or("");
+        }
+        let (status, message) = after.split_once(',').unwrap_or((after, ""));
+        events.push(Event::ConfigStreamClosed {
+            target,
+            status: status.trim().parse().ok(),
+            message: message.trim().to_string(),
+        });
+    }
+}
+
+fn scan_s_client(line: Line<'_>, events: &mut Vec<Event>) {
+    if line.contains("no peer certificate available") {
+        events.push(Event::NoPeerCertificate);
+    }
+    if let Some(at) = line.lower.find("ssl handshake has read ") {
+        let rest = line.after(at + "ssl handshake has read ".len());
+        let mut words = rest.split_whitespace();
+        let read = words.next().and_then(|word| word.parse().ok());
+        let written = words.nth(3).and_then(|word| word.parse().ok());
+        if let (Some(read), Some(written)) = (read, written) {
+            events.push(Event::HandshakeBytes { read, written });
+        }
+    }
+    if line.contains("cipher is (none)") {
+        events.push(Event::NoCipherNegotiated);
+    }
 }
