@@ -1,14 +1,734 @@
-//! TODO: scaffold, replaced by kind detection.
+//! Kind detection: the single entry point for every paste.
+//!
+//! Each line is classified from its text alone (a `/stats` line, a Prometheus sample,
+//! an Envoy log line, a PEM block, a JSON body, curl's verbose output, ...). Runs of
+//! lines of one kind become parts; blank lines, shell command lines, code fences and
+//! curl progress meters join whichever part surrounds them. Each part is handed to
+//! its parser with its first line, so warnings and records carry the line numbers of
+//! the whole input. The cost is linear in the size of the input.
 
-use super::{InputKind, ParsedInput};
+use std::borrow::Cow;
+
+use super::{
+    access_log, certs, envoy_log, other, pem, stats, target_group, text, InputKind, ParsedInput,
+    Part, Records, Warning,
+};
+
+/// Share of control or replacement characters above which an input is reported as
+/// binary. A chosen threshold: text pastes have none apart from tabs and escapes.
+const BINARY_SHARE_PERCENT: usize = 10;
+
+/// Longest run of unrecognised lines between two Envoy log lines that is taken as the
+/// continuation of the first (Envoy prints header maps and some messages over several
+/// lines). A chosen bound.
+const MAX_LOG_CONTINUATION_LINES: usize = 50;
+
+/// Envoy's log levels as its log lines print them.
+const LOG_LEVELS: &[&str] = &["trace", "debug", "info", "warning", "warn", "error", "critical"];
+
+/// Admin paths whose curl transcript (`> GET /certs HTTP/1.1`, `< HTTP/1.1 200 OK`, ...)
+/// only frames the output that follows it.
+const ADMIN_PATHS: &[&str] = &[
+    "/certs",
+    "/stats",
+    "/clusters",
+    "/config_dump",
+    "/server_info",
+    "/listeners",
+    "/runtime",
+    "/memory",
+    "/ready",
+];
+
+/// The class of one line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    /// Blank, comment, shell command, fence, progress meter: joins the part around it.
+    Neutral,
+    Stat,
+    Prometheus,
+    /// One line of a JSON body; the kind of the whole body is decided from its keys.
+    Json(InputKind),
+    EnvoyLog,
+    AccessLog,
+    Pem,
+    /// curl's verbose output (`* `, `> `, `< `).
+    CurlVerbose,
+    /// `/clusters` text output (`name::host::stat::value`).
+    Clusters,
+    Other,
+}
+
+impl Class {
+    fn kind(self) -> Option<InputKind> {
+        match self {
+            Class::Neutral => None,
+            Class::Stat => Some(InputKind::StatsText),
+            Class::Prometheus => Some(InputKind::StatsPrometheus),
+            Class::Json(kind) => Some(kind),
+            Class::EnvoyLog => Some(InputKind::EnvoyLog),
+            Class::AccessLog => Some(InputKind::AccessLog),
+            Class::Pem => Some(InputKind::Pem),
+            Class::CurlVerbose | Class::Clusters | Class::Other => Some(InputKind::Other),
+        }
+    }
+}
 
 /// Detects the kind of each part of `text`, splits it into parts and parses each.
+///
+/// `name` is carried into the result (a file name or a label such as `paste 1`); the
+/// kind is decided from the content only.
 pub fn parse_input(name: &str, text: &str) -> ParsedInput {
-    let _ = text;
-    ParsedInput {
-        name: name.to_string(),
-        kind: InputKind::Other,
-        parts: Vec::new(),
-        warnings: Vec::new(),
+    let mut warnings = Vec::new();
+    let text = check_encoding(text, &mut warnings);
+
+    if text.trim().is_empty() {
+        let message =
+            if text.is_empty() { "input is empty" } else { "input holds only whitespace" };
+        warnings.push(Warning::at_line(
+            1,
+            format!("{message}; paste Envoy output such as /stats, /certs or log lines"),
+        ));
+        return ParsedInput {
+            name: name.to_string(),
+            kind: InputKind::Other,
+            parts: Vec::new(),
+            warnings,
+        };
     }
+
+    let lines: Vec<Cow<'_, str>> = text::split_lines(text).map(text::clean_line).collect();
+    let (classes, cleaned) = classify_lines(&lines);
+    let mut ranges = segment(&classes);
+    drop_admin_curl_envelopes(&mut ranges, &classes, &lines);
+    note_known_other_outputs(&ranges, &classes, &lines, &mut warnings);
+
+    let mut parts = Vec::new();
+    for range in &ranges {
+        let part_text = join_lines(&cleaned, range.start, range.end);
+        let first_line = range.start + 1;
+        let last_line = range.end + 1;
+        let (records, part_warnings) = parse_part(range.kind, &part_text, first_line);
+        warnings.extend(part_warnings);
+        parts.push(Part { kind: range.kind, first_line, last_line, records });
+    }
+
+    let kind = match parts.first() {
+        Some(first) if parts.iter().all(|part| part.kind == first.kind) => first.kind,
+        Some(_) => InputKind::Mixed,
+        None => InputKind::Other,
+    };
+    if parts.is_empty() {
+        warnings.push(Warning::at_line(
+            1,
+            "input holds only shell commands, comments or code fences; nothing to read",
+        ));
+    }
+    ParsedInput { name: name.to_string(), kind, parts, warnings }
+}
+
+/// Warns about a byte-order mark, CRLF or CR-only line ends, NULs and binary content,
+/// and returns the text without the byte-order mark.
+fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            warnings
+                .push(Warning::at_line(1, "input starts with a byte-order mark (U+FEFF); ignored"));
+            rest
+        }
+        None => text,
+    };
+
+    let bytes = text.as_bytes();
+    let crlf = bytes.windows(2).filter(|pair| pair == b"\r\n").count();
+    let cr = bytes.iter().filter(|&&b| b == b'\r').count();
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    if cr > 0 && lf == 0 {
+        warnings.push(Warning::at_line(
+            1,
+            "line ends are CR only (classic Mac OS); each CR is read as a line end",
+        ));
+    } else if crlf > 0 {
+        warnings.push(Warning::at_line(1, "line ends are CRLF (Windows); read as LF"));
+    }
+
+    let mut nul_line = None;
+    let mut nuls = 0usize;
+    let mut suspicious = 0usize;
+    let mut chars = 0usize;
+    let mut line = 1usize;
+    let mut previous = '\0';
+    for c in text.chars() {
+        chars += 1;
+        if c == '\n' && previous != '\r' || c == '\r' {
+            line += 1;
+        }
+        if c == '\0' {
+            nuls += 1;
+            nul_line.get_or_insert(line);
+        }
+        if c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{1b}')) {
+            suspicious += 1;
+        }
+        previous = c;
+    }
+    if let Some(first) = nul_line {
+        warnings.push(Warning::at_line(
+            first,
+            format!("input holds {nuls} NUL characters (first on this line); they are ignored"),
+        ));
+    }
+    if chars > 0 && suspicious * 100 > chars * BINARY_SHARE_PERCENT {
+        warnings.push(Warning::at_line(
+            1,
+            format!(
+                "input looks binary: {suspicious} of {chars} characters are control or invalid UTF-8 characters; paste the text output of Envoy's admin interface or logs"
+            ),
+        ));
+    }
+    text
+}
+
+/// Classifies every line and returns the classes and the text each part parser reads
+/// for that line (without a Markdown quote prefix where the quoted text is evidence).
+fn classify_lines<'a>(lines: &'a [Cow<'a, str>]) -> (Vec<Class>, Vec<&'a str>) {
+    let mut classes = Vec::with_capacity(lines.len());
+    let mut cleaned: Vec<&str> = Vec::with_capacity(lines.len());
+    let mut in_pem = false;
+    let mut index = 0;
+    while let Some(line) = lines.get(index) {
+        let line: &str = line;
+        let unquoted = text::strip_quote_prefix(line);
+        if in_pem || line.contains("-----BEGIN ") {
+            let body = unquoted.unwrap_or(line);
+            in_pem = match (body.rfind("-----BEGIN "), body.rfind("-----END ")) {
+                (Some(begin), Some(end)) => begin > end,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => in_pem,
+            };
+            classes.push(Class::Pem);
+            cleaned.push(body);
+            index += 1;
+            continue;
+        }
+        if let Some(json) = json_start(line) {
+            let end = json_block_end(lines, index, json);
+            let kind = json_kind(lines.get(index..=end).unwrap_or_default());
+            for line in lines.get(index..=end).unwrap_or_default() {
+                classes.push(Class::Json(kind));
+                cleaned.push(line);
+            }
+            index = end + 1;
+            continue;
+        }
+        let mut class = classify(line);
+        let mut chosen = line;
+        if let Some(unquoted) = unquoted {
+            let quoted_class = classify(unquoted);
+            if !matches!(quoted_class, Class::Other | Class::Neutral | Class::CurlVerbose) {
+                class = quoted_class;
+                chosen = unquoted;
+            }
+        }
+        if class == Class::Other {
+            // A stat wrapped by the terminal continues on the next line.
+            if let Some(next) = lines.get(index + 1) {
+                let next = next.trim();
+                if is_stat_line(&format!("{}{next}", line.trim()))
+                    || is_stat_line(&format!("{} {next}", line.trim()))
+                {
+                    class = Class::Stat;
+                }
+            }
+        }
+        classes.push(class);
+        cleaned.push(chosen);
+        index += 1;
+    }
+    absorb_log_continuations(&mut classes);
+    (classes, cleaned)
+}
+
+fn classify(line: &str) -> Class {
+    let trimmed = line.trim();
+    if trimmed.is_empty() || text::is_fence(line) || text::is_curl_progress(line) {
+        return Class::Neutral;
+    }
+    if trimmed.starts_with("# TYPE ") || trimmed.starts_with("# HELP ") {
+        return Class::Prometheus;
+    }
+    if text::shell_command(line).is_some()
+        || trimmed.starts_with('#')
+        || trimmed.trim_matches(['.', '…']).is_empty()
+    {
+        return Class::Neutral;
+    }
+    if is_curl_verbose(line) {
+        return Class::CurlVerbose;
+    }
+    if is_access_log(trimmed) {
+        return Class::AccessLog;
+    }
+    if is_envoy_log(trimmed) {
+        return Class::EnvoyLog;
+    }
+    if is_stat_line(trimmed) {
+        return Class::Stat;
+    }
+    if is_prometheus_sample(trimmed) {
+        return Class::Prometheus;
+    }
+    if is_clusters_line(trimmed) {
+        return Class::Clusters;
+    }
+    Class::Other
+}
+
+/// Whether a line is a `/stats` text line: `<name>: <value>` where the name has a dot
+/// and no spaces and the value is a number, a quoted text readout or a histogram.
+fn is_stat_line(line: &str) -> bool {
+    let Some((name, value)) = line.split_once(": ") else { return false };
+    if name.is_empty() || !name.contains('.') || name.contains(char::is_whitespace) {
+        return false;
+    }
+    if name.starts_with(['[', '"', '{', '<', '>', '*', '\'']) {
+        return false;
+    }
+    let value = value.trim();
+    let number = value.strip_prefix('-').unwrap_or(value);
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        || (value.starts_with('"') && value.ends_with('"') && value.len() >= 2)
+        || value == "No recorded values"
+        || histogram_start(value)
+}
+
+fn histogram_start(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix('P').or_else(|| value.strip_prefix('B')) else {
+        return false;
+    };
+    let label_end = rest.find('(').unwrap_or(0);
+    label_end > 0 && rest.get(..label_end).is_some_and(|label| label.parse::<f64>().is_ok())
+}
+
+/// Whether a line is a Prometheus sample: `name{labels} value [timestamp]`, where the
+/// name is an Envoy or Istio metric or the line has labels.
+fn is_prometheus_sample(line: &str) -> bool {
+    let name_end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(line.len());
+    let Some(name) = line.get(..name_end) else { return false };
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut rest = line.get(name_end..).unwrap_or_default();
+    let has_labels = rest.starts_with('{');
+    if has_labels {
+        // Labels are `key="value"` pairs; find the closing brace outside quotes.
+        let mut in_quotes = false;
+        let mut escaped = false;
+        let mut close = None;
+        for (index, c) in rest.char_indices().skip(1) {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_quotes = !in_quotes,
+                '}' if !in_quotes => {
+                    close = Some(index);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(close) = close else { return false };
+        let labels = rest.get(1..close).unwrap_or_default();
+        if !labels.is_empty() && !labels.contains("=\"") {
+            return false;
+        }
+        rest = rest.get(close + 1..).unwrap_or_default();
+    } else if !(name.starts_with("envoy_") || name.starts_with("istio_")) {
+        return false;
+    }
+    let mut fields = rest.split_whitespace();
+    let Some(value) = fields.next() else { return false };
+    let numeric = value.parse::<f64>().is_ok() || matches!(value, "+Inf" | "-Inf" | "NaN");
+    let timestamp_ok =
+        fields.next().is_none_or(|t| t.bytes().all(|b| b.is_ascii_digit() || b == b'-'));
+    rest.starts_with(char::is_whitespace) && numeric && timestamp_ok && fields.next().is_none()
+}
+
+/// Whether a line is an Envoy log line, in any of the formats seen in pastes: Envoy's
+/// default `[time][thread][level][logger] [file:line] message`, the same behind a
+/// `docker compose` or runit prefix, Istio's `time<TAB>level<TAB>envoy logger ...`,
+/// a syslog line, or a message Envoy logs printed without its prefix.
+fn is_envoy_log(line: &str) -> bool {
+    // `][debug][` of the default format, or `[debug][router]` with the time cut off.
+    for level in LOG_LEVELS {
+        if line.contains(&format!("][{level}][")) || line.starts_with(&format!("[{level}][")) {
+            return true;
+        }
+    }
+    // Istio and syslog: a level word, whitespace, `envoy `, a logger name.
+    let words: Vec<&str> = line.split_whitespace().take(12).collect();
+    for pair in words.windows(2) {
+        if let [level, envoy] = pair {
+            if LOG_LEVELS.contains(level) && *envoy == "envoy" {
+                return true;
+            }
+        }
+    }
+    // A source location `source/.../file.cc:123]` as Envoy prints it.
+    if let Some(at) = line.find("source/") {
+        let tail = line.get(at..).unwrap_or_default();
+        if let Some(colon) = tail.find(".cc:").or_else(|| tail.find(".h:")) {
+            let after = tail.get(colon..).unwrap_or_default();
+            let after = after.trim_start_matches(|c: char| c != ':').trim_start_matches(':');
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits > 0 {
+                return true;
+            }
+        }
+    }
+    // Messages Envoy's TLS code logs, pasted without the log prefix.
+    ["TLS error: ", "SSL error: ", "verify cert failed: "].iter().any(|message| {
+        line.starts_with(message) && line.get(message.len()..).is_some_and(|rest| !rest.is_empty())
+    })
+}
+
+/// Whether a line is an Envoy access log line: an optional `[start time]`, then the
+/// quoted request line `"GET /path HTTP/1.1"`, then a response code.
+fn is_access_log(line: &str) -> bool {
+    let mut rest = line;
+    if let Some(after) = rest.strip_prefix('[') {
+        let Some(close) = after.find("] ") else { return false };
+        rest = after.get(close + 2..).unwrap_or_default();
+    }
+    let Some(request) = rest.strip_prefix('"') else { return false };
+    let Some(close) = request.find('"') else { return false };
+    let request_line = request.get(..close).unwrap_or_default();
+    let mut words = request_line.split(' ');
+    let method = words.next().unwrap_or_default();
+    let _path = words.next();
+    let protocol = words.next().unwrap_or_default();
+    let method_ok =
+        !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase()) || method == "-";
+    let protocol_ok = protocol.starts_with("HTTP/") || request_line == "-";
+    let after = request.get(close + 1..).unwrap_or_default().trim_start();
+    let code = after.split(' ').next().unwrap_or_default();
+    method_ok && protocol_ok && code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether a line is curl's verbose output: `* ` information, `> ` request and `< `
+/// response lines, and the `{ [5 bytes data]` markers.
+fn is_curl_verbose(line: &str) -> bool {
+    let trimmed = line.trim_end();
+    matches!(trimmed, ">" | "<" | "*")
+        || trimmed.starts_with("* ")
+        || trimmed.starts_with("*  ")
+        || trimmed.starts_with("> ")
+        || trimmed.starts_with("< ")
+        || trimmed.starts_with("{ [")
+        || trimmed.starts_with("} [")
+}
+
+/// Whether a line is `/clusters` output: `cluster::host::stat::value` or `version_info::...`.
+fn is_clusters_line(line: &str) -> bool {
+    !line.contains(' ') && (line.matches("::").count() >= 2 || line.starts_with("version_info::"))
+}
+
+/// The first character of a JSON body on a line: `{`, `[`, or `"` for a fragment that
+/// starts with a `"key": value` member.
+fn json_start(line: &str) -> Option<u8> {
+    let trimmed = line.trim_start();
+    let first = *trimmed.as_bytes().first()?;
+    match first {
+        b'{' => Some(first),
+        // `[` starts a log time or a connection id too (`[2020-...`, `[C12]`).
+        b'[' => {
+            let after = trimmed.get(1..).unwrap_or_default().trim_start();
+            (after.is_empty()
+                || after.starts_with(['{', '"', '[', ']'])
+                || after.starts_with(|c: char| c.is_ascii_digit()) && !after.contains(']'))
+            .then_some(first)
+        }
+        b'"' => {
+            let close = trimmed.get(1..)?.find('"')? + 1;
+            trimmed.get(close + 1..)?.trim_start().starts_with(':').then_some(first)
+        }
+        _ => None,
+    }
+}
+
+/// Finds the last line of a JSON body starting on line `start`: the line where the
+/// brackets balance, extended over the following lines while they still look like
+/// JSON (fragments need not balance).
+fn json_block_end(lines: &[Cow<'_, str>], start: usize, first: u8) -> usize {
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut end = start;
+    let mut opened = first != b'"';
+    for (index, line) in lines.iter().enumerate().skip(start) {
+        if index > start && depth <= 0 && !in_string {
+            let trimmed = line.trim_start();
+            let continues = !opened
+                && (trimmed.starts_with(['{', '}', '[', ']', '"', ','])
+                    || trimmed.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+                    || trimmed.starts_with("null")
+                    || trimmed.starts_with("true")
+                    || trimmed.starts_with("false"));
+            if !continues {
+                break;
+            }
+        }
+        for byte in line.bytes() {
+            if in_string {
+                match byte {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match byte {
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => depth -= 1,
+                b'#' => break,
+                _ => {}
+            }
+        }
+        // A string never spans lines in the JSON Envoy prints.
+        in_string = false;
+        escaped = false;
+        end = index;
+        if opened && depth <= 0 {
+            break;
+        }
+        if depth > 0 {
+            opened = first != b'"';
+        }
+    }
+    end
+}
+
+/// Keys that tell a JSON body's kind, with the kind (or `None` for a known admin output
+/// the engine does not read) and what it looks like.
+const JSON_SHAPES: &[(&[&str], Option<InputKind>, &str)] = &[
+    (&["configs", "@type"], None, "Envoy's /config_dump"),
+    (&["certificates"], Some(InputKind::Certs), "/certs"),
+    (&["cert_chain"], Some(InputKind::Certs), "/certs"),
+    (&["ca_cert"], Some(InputKind::Certs), "/certs"),
+    (&["days_until_expiration"], Some(InputKind::Certs), "/certs"),
+    (&["computed_quantiles"], Some(InputKind::StatsJson), "/stats?format=json"),
+    (&["supported_quantiles"], Some(InputKind::StatsJson), "/stats?format=json"),
+    (&["stats", "name", "value"], Some(InputKind::StatsJson), "/stats?format=json"),
+    (&["TargetGroups"], Some(InputKind::TargetGroup), "describe-target-groups"),
+    (&["TargetGroupArn"], Some(InputKind::TargetGroup), "describe-target-groups"),
+    (&["HealthCheckProtocol"], Some(InputKind::TargetGroup), "describe-target-groups"),
+    // The virtual node's listener port is what a target group port is compared with.
+    (&["virtualNode", "spec"], Some(InputKind::TargetGroup), "describe-virtual-node"),
+    (&["cluster_statuses"], None, "Envoy's /clusters?format=json"),
+    (&["listener_statuses"], None, "Envoy's /listeners?format=json"),
+    (&["command_line_options"], None, "Envoy's /server_info"),
+    (&["hot_restart_version"], None, "Envoy's /server_info"),
+    (&["layers", "entries"], None, "Envoy's /runtime"),
+    (&["allocated", "heap_size"], None, "Envoy's /memory"),
+    (&["name", "value"], Some(InputKind::StatsJson), "/stats?format=json"),
+];
+
+fn json_keys(lines: &[Cow<'_, str>]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let wanted: Vec<&str> =
+        JSON_SHAPES.iter().flat_map(|(keys, _, _)| keys.iter().copied()).collect();
+    for line in lines {
+        let mut rest: &str = line;
+        while let Some(open) = rest.find('"') {
+            let after = rest.get(open + 1..).unwrap_or_default();
+            let Some(close) = after.find('"') else { break };
+            let key = after.get(..close).unwrap_or_default();
+            rest = after.get(close + 1..).unwrap_or_default();
+            if rest.trim_start().starts_with(':')
+                && wanted.contains(&key)
+                && !keys.iter().any(|k| k == key)
+            {
+                keys.push(key.to_string());
+            }
+        }
+    }
+    keys
+}
+
+fn json_shape(lines: &[Cow<'_, str>]) -> Option<(Option<InputKind>, &'static str)> {
+    let keys = json_keys(lines);
+    JSON_SHAPES
+        .iter()
+        .find(|(wanted, _, _)| wanted.iter().all(|key| keys.iter().any(|k| k == key)))
+        .map(|(_, kind, looks_like)| (*kind, *looks_like))
+}
+
+fn json_kind(lines: &[Cow<'_, str>]) -> InputKind {
+    match json_shape(lines) {
+        Some((Some(kind), _)) => kind,
+        // A known admin output the engine does not read, or no known shape:
+        // `note_known_other_outputs` says which.
+        _ => InputKind::Other,
+    }
+}
+
+/// Takes runs of unrecognised lines between two Envoy log lines as continuations of the
+/// first (header maps, multi-line messages).
+fn absorb_log_continuations(classes: &mut [Class]) {
+    let mut last_log: Option<usize> = None;
+    for index in 0..classes.len() {
+        match classes.get(index).copied() {
+            Some(Class::EnvoyLog) => {
+                if let Some(previous) = last_log {
+                    let gap = previous + 1..index;
+                    let only_other = classes.get(gap.clone()).is_some_and(|between| {
+                        between.iter().all(|c| matches!(c, Class::Other | Class::Neutral))
+                    });
+                    if gap.len() <= MAX_LOG_CONTINUATION_LINES && only_other {
+                        for class in classes.get_mut(gap).unwrap_or_default() {
+                            if *class == Class::Other {
+                                *class = Class::EnvoyLog;
+                            }
+                        }
+                    }
+                }
+                last_log = Some(index);
+            }
+            Some(Class::Other | Class::Neutral) => {}
+            _ => last_log = None,
+        }
+    }
+}
+
+/// A run of lines of one kind; `start` and `end` are 0-based and inclusive.
+#[derive(Clone, Debug)]
+struct Range {
+    kind: InputKind,
+    start: usize,
+    end: usize,
+}
+
+fn segment(classes: &[Class]) -> Vec<Range> {
+    let mut ranges: Vec<Range> = Vec::new();
+    let mut previous_class: Option<Class> = None;
+    for (index, class) in classes.iter().enumerate() {
+        let Some(kind) = class.kind() else { continue };
+        match ranges.last_mut() {
+            // Two JSON bodies in a row are two documents (two snapshots, say), not one.
+            Some(last)
+                if last.kind == kind
+                    && !(matches!(class, Class::Json(_))
+                        && json_starts_here(classes, index, previous_class)) =>
+            {
+                last.end = index;
+            }
+            _ => ranges.push(Range { kind, start: index, end: index }),
+        }
+        previous_class = Some(*class);
+    }
+    ranges
+}
+
+/// Whether a JSON line starts a new body: the line before it is not part of a JSON body.
+fn json_starts_here(classes: &[Class], index: usize, previous_class: Option<Class>) -> bool {
+    let before = index.checked_sub(1).and_then(|i| classes.get(i));
+    !matches!(before, Some(Class::Json(_))) && matches!(previous_class, Some(Class::Json(_)))
+}
+
+/// Drops the curl transcript of a request to Envoy's admin interface when the output
+/// it frames follows: the transcript is not evidence, the output is.
+fn drop_admin_curl_envelopes(ranges: &mut Vec<Range>, classes: &[Class], lines: &[Cow<'_, str>]) {
+    let mut index = 0;
+    while index + 1 < ranges.len() {
+        let (Some(range), Some(next)) = (ranges.get(index), ranges.get(index + 1)) else { break };
+        let only_curl = range.kind == InputKind::Other
+            && classes.get(range.start..=range.end).is_some_and(|run| {
+                run.iter().all(|c| matches!(c, Class::CurlVerbose | Class::Neutral))
+            });
+        let admin_request =
+            lines.get(range.start..=range.end).unwrap_or_default().iter().any(|line| {
+                line.strip_prefix("> GET ")
+                    .is_some_and(|request| ADMIN_PATHS.iter().any(|path| request.starts_with(path)))
+            });
+        if only_curl && admin_request && next.kind != InputKind::Other {
+            ranges.remove(index);
+        } else {
+            index += 1;
+        }
+    }
+}
+
+/// Adds a warning for each `other` part that is a known Envoy admin output the engine
+/// does not read, or JSON of no known shape.
+fn note_known_other_outputs(
+    ranges: &[Range],
+    classes: &[Class],
+    lines: &[Cow<'_, str>],
+    warnings: &mut Vec<Warning>,
+) {
+    for range in ranges {
+        if range.kind != InputKind::Other {
+            continue;
+        }
+        let run = classes.get(range.start..=range.end).unwrap_or_default();
+        let line = range.start + 1;
+        if let Some(offset) = run.iter().position(|c| matches!(c, Class::Json(_))) {
+            let start = range.start + offset;
+            let json_end =
+                run.iter().skip(offset).take_while(|c| matches!(c, Class::Json(_))).count() + start;
+            let block = lines.get(start..json_end).unwrap_or_default();
+            let message = match json_shape(block) {
+                Some((None, looks_like)) => format!(
+                    "this JSON looks like {looks_like}, which the engine does not read; paste /stats, /certs or describe-target-groups output instead"
+                ),
+                _ => "JSON of no known shape; expected /stats?format=json, /certs or describe-target-groups output".to_string(),
+            };
+            warnings.push(Warning::at_line(start + 1, message));
+        } else if run.iter().filter(|c| **c == Class::Clusters).count() * 2 > run.len() {
+            warnings.push(Warning::at_line(
+                line,
+                "this looks like Envoy's /clusters output, which the engine does not read; paste /stats and /certs instead",
+            ));
+        }
+    }
+}
+
+fn join_lines(lines: &[&str], start: usize, end: usize) -> String {
+    let slice = lines.get(start..=end).unwrap_or_default();
+    let mut out = String::with_capacity(slice.iter().map(|line| line.len() + 1).sum());
+    for (position, line) in slice.iter().enumerate() {
+        if position > 0 {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn parse_part(kind: InputKind, text: &str, first_line: usize) -> (Records, Vec<Warning>) {
+    match kind {
+        InputKind::StatsText => wrap(stats::parse_text(text, first_line), Records::Stats),
+        InputKind::StatsJson => wrap(stats::parse_json(text, first_line), Records::Stats),
+        InputKind::StatsPrometheus => {
+            wrap(stats::parse_prometheus(text, first_line), Records::Stats)
+        }
+        InputKind::Certs => wrap(certs::parse(text, first_line), Records::Certs),
+        InputKind::EnvoyLog => wrap(envoy_log::parse(text, first_line), Records::EnvoyLog),
+        InputKind::AccessLog => wrap(access_log::parse(text, first_line), Records::AccessLog),
+        InputKind::Pem => wrap(pem::parse(text, first_line), Records::Pem),
+        InputKind::TargetGroup => wrap(target_group::parse(text, first_line), Records::TargetGroup),
+        InputKind::Other | InputKind::Mixed => wrap(other::parse(text, first_line), Records::Other),
+    }
+}
+
+fn wrap<T>(
+    (records, warnings): (T, Vec<Warning>),
+    into: fn(T) -> Records,
+) -> (Records, Vec<Warning>) {
+    (into(records), warnings)
 }

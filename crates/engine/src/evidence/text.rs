@@ -87,42 +87,31 @@ const GREP_FILE_EXTENSIONS: &[&str] =
     &[".txt", ".log", ".json", ".out", ".prom", ".stats", ".pem", ".crt"];
 
 /// Removes a `grep` file prefix (`stats.txt:`, `logs/envoy.log:42:`, `envoy.log-42-`)
-/// from a line. The part before the separator must look like a path: it contains `/`
-/// or ends with a common extension, and has no spaces.
+/// from a line. The prefix must be a path without spaces that ends in a common
+/// extension, or a path with `/` followed by a `grep -n` line number.
 pub fn strip_grep_prefix(line: &str) -> &str {
-    let Some(end) = line.find([':', '-']) else { return line };
-    let Some(path) = line.get(..end) else { return line };
-    let extension_end = GREP_FILE_EXTENSIONS
-        .iter()
-        .filter_map(|extension| path.find(extension).map(|i| i + extension.len()))
-        .min();
-    // The separator must follow the path itself (a file name can contain `-`).
-    let path_end = match extension_end {
-        Some(path_end) => path_end,
-        None if path.contains('/') && !path.starts_with('/') => end,
-        None => return line,
-    };
-    let Some(path) = line.get(..path_end) else { return line };
-    if path.is_empty() || path.contains(char::is_whitespace) || path.contains("://") {
-        return line;
-    }
-    let rest = line.get(path_end..).unwrap_or_default();
-    let separator = match rest.chars().next() {
-        Some(c @ (':' | '-')) => c,
-        _ => return line,
-    };
-    let mut rest = rest.get(1..).unwrap_or_default();
-    // `grep -n` adds the line number and repeats the separator.
-    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    if digits > 0 {
-        if let Some(after) = rest.get(digits..).and_then(|r| r.strip_prefix(separator)) {
-            rest = after;
+    for (separator_at, separator) in line.match_indices([':', '-']) {
+        let Some(path) = line.get(..separator_at) else { break };
+        if path.is_empty() || path.contains(char::is_whitespace) || separator_at > 200 {
+            break;
         }
+        let rest = line.get(separator_at + 1..).unwrap_or_default();
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let numbered =
+            rest.get(digits..).and_then(|r| r.strip_prefix(separator)).filter(|_| digits > 0);
+        let by_extension = GREP_FILE_EXTENSIONS.iter().any(|extension| path.ends_with(extension));
+        let stripped = match (by_extension, numbered) {
+            (true, Some(after)) => after,
+            (true, None) => rest,
+            (false, Some(after)) if path.contains('/') && separator == ":" => after,
+            _ => continue,
+        };
+        if stripped.is_empty() || stripped.starts_with(' ') {
+            return line;
+        }
+        return stripped;
     }
-    if rest.starts_with(' ') || rest.is_empty() {
-        return line;
-    }
-    rest
+    line
 }
 
 /// Returns the line without a Markdown quote prefix (`> `, `>` alone, nested `> > `).
@@ -192,7 +181,7 @@ pub fn shell_command(line: &str) -> Option<&str> {
         if index > 60 {
             break;
         }
-        let head = trimmed.get(..index).unwrap_or_default();
+        let head = trimmed.get(..index).unwrap_or_default().trim_end();
         if head.contains(char::is_whitespace) && !head.starts_with('[') && !head.starts_with("PS ")
         {
             // A prompt has no spaces, except `PS C:\> `.
