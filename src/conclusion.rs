@@ -1,0 +1,198 @@
+//! The end of a walk: the cause, the fix, the documentation and where to
+//! escalate.
+
+use leptos::prelude::*;
+use meshtls_engine::config::Config;
+use meshtls_engine::diagnosis::report;
+use meshtls_engine::issue_link::{self, IssueFinding, IssueLink, IssueReport};
+use meshtls_engine::tree::{Conclusion, EscalationKind, Walker};
+
+use crate::copy::CopyButton;
+use crate::links::DocLinks;
+use crate::state::{use_wizard, Wizard};
+use crate::step::Progress;
+
+/// The conclusion the answers lead to.
+#[component]
+pub fn ConclusionView(
+    /// The conclusion node, from the built-in tree.
+    conclusion: &'static Conclusion,
+) -> impl IntoView {
+    let wizard = use_wizard();
+    let code = conclusion.finding_code.clone().unwrap_or_else(|| conclusion.id.clone());
+    let badge = code.clone();
+    let severity = conclusion
+        .finding_code
+        .as_deref()
+        .and_then(meshtls_engine::diagnosis::Code::from_name)
+        .map_or("info", |code| code.severity().as_str());
+
+    let fix = conclusion
+        .fix
+        .iter()
+        .map(|step| {
+            let command = step.command.clone().map(|command| {
+                view! {
+                    <div class="command-row">
+                        <pre><code>{command.clone()}</code></pre>
+                        <CopyButton text=command what="command" />
+                    </div>
+                }
+            });
+            view! { <li>{step.text.as_str()} {command}</li> }
+        })
+        .collect_view();
+
+    view! {
+        <section
+            class="panel conclusion"
+            data-testid="conclusion"
+            data-code=code
+            data-conclusion-id=conclusion.id.as_str()
+            data-severity=severity
+            aria-labelledby="current-heading"
+        >
+            <Progress />
+            <h2 id="current-heading" tabindex="-1">{conclusion.title.as_str()}</h2>
+            <p>
+                <span class="code-badge">{badge}</span>
+            </p>
+            <h3>"Cause"</h3>
+            <p data-testid="cause">{conclusion.cause.as_str()}</p>
+            <h3>"Fix"</h3>
+            <ol class="fix-steps" data-testid="fix">{fix}</ol>
+            <DocLinks links=conclusion.links.as_slice() heading="Documentation" />
+            <Escalation conclusion=conclusion />
+            <ReportCopy />
+            <div class="step-actions">
+                <button type="button" data-testid="back" on:click=move |_| wizard.back()>
+                    "Back"
+                </button>
+                <button type="button" data-testid="restart" on:click=move |_| wizard.restart()>
+                    "Start this symptom over"
+                </button>
+                <button type="button" on:click=move |_| wizard.choose_again()>
+                    "Choose another symptom"
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// Where to go when the fix does not help, in the order the tree lists them.
+#[component]
+fn Escalation(conclusion: &'static Conclusion) -> impl IntoView {
+    let wizard = use_wizard();
+    if conclusion.escalation.is_empty() {
+        return None;
+    }
+    let items = move || {
+        let config = wizard.config.get();
+        conclusion
+            .escalation
+            .iter()
+            .map(|kind| escalation_item(wizard, &config, conclusion, *kind))
+            .collect_view()
+    };
+    Some(view! {
+        <div class="escalation">
+            <h3>"Still stuck?"</h3>
+            <ul>{items}</ul>
+        </div>
+    })
+}
+
+fn escalation_item(
+    wizard: Wizard,
+    config: &Config,
+    conclusion: &'static Conclusion,
+    kind: EscalationKind,
+) -> impl IntoView {
+    let (url, text, testid) = match kind {
+        EscalationKind::BugReport => {
+            let report = wizard
+                .walker
+                .with(|w| wizard.diagnosis.with(|d| issue_report(w.as_ref(), conclusion, d)));
+            match issue_link::build_issue_link(&report, config) {
+                IssueLink::Issue { url, .. } => {
+                    (url, "Open a pre-filled bug report".to_string(), "issue-link")
+                }
+                IssueLink::VulnerabilityReport { url } => {
+                    (url, "Report a security problem privately".to_string(), "issue-link")
+                }
+            }
+        }
+        EscalationKind::AwsSupport => (
+            config.support_url.clone(),
+            format!("Open a case with {}", config.support_label),
+            "escalation-support",
+        ),
+        EscalationKind::VulnerabilityReport => (
+            config.vulnerability_reporting_url.clone(),
+            "Report a security problem privately (not in a public issue)".to_string(),
+            "escalation-vulnerability",
+        ),
+    };
+    view! {
+        <li>
+            <a href=url target="_blank" rel="noopener noreferrer" data-testid=testid data-kind=kind.as_str()>
+                {text}
+            </a>
+        </li>
+    }
+}
+
+/// The facts of this walk for a bug report. It holds only tree text and
+/// finding titles, never pasted text, so nothing in it needs redacting.
+fn issue_report(
+    walker: Option<&Walker<'static>>,
+    conclusion: &Conclusion,
+    diagnosis: &meshtls_engine::diagnosis::Diagnosis,
+) -> IssueReport {
+    let symptom = walker.map(|w| w.symptom().title.clone()).unwrap_or_default();
+    let steps = walker
+        .map(|w| {
+            w.path()
+                .iter()
+                .map(|given| format!("{} {}", given.step.question, given.answer.label))
+                .collect()
+        })
+        .unwrap_or_default();
+    let findings = diagnosis
+        .findings
+        .iter()
+        .map(|finding| IssueFinding {
+            code: finding.code.as_str().to_string(),
+            severity: finding.severity.as_str().to_string(),
+            title: finding.title.clone(),
+            security: false,
+        })
+        .collect();
+    IssueReport {
+        title: conclusion.title.clone(),
+        summary: format!("{symptom}. {}", conclusion.cause),
+        steps_to_reproduce: steps,
+        findings,
+        ..IssueReport::default()
+    }
+}
+
+/// Copies the Markdown report of the findings, to attach to a case.
+#[component]
+fn ReportCopy() -> impl IntoView {
+    let wizard = use_wizard();
+    // NOTE: the Markdown report quotes evidence lines as pasted (private key
+    // lines are blanked before parsing); host names and addresses stay in it.
+    let markdown = move || {
+        wizard.evidence.with(|e| wizard.diagnosis.with(|d| report::to_markdown(e.inputs(), d)))
+    };
+    view! {
+        <div class="report">
+            <h3>"Report"</h3>
+            <p class="hint">
+                "The findings and the evidence lines that prove them, in Markdown, to attach to an issue or a case. Check it for host names before you share it."
+            </p>
+            {move || view! { <CopyButton text=markdown() what="report" testid="report-copy" /> }}
+        </div>
+    }
+}

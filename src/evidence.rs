@@ -1,0 +1,225 @@
+//! The evidence panel: pastes and files, each kept as a named item with its
+//! detected kind and the parser's warnings.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::browser;
+use crate::state::{use_wizard, Paste, Wizard};
+
+/// Number of parser warnings listed per paste before "and N more".
+const SHOWN_WARNINGS: usize = 5;
+
+/// The paste area, the file input and the list of pastes.
+#[component]
+pub fn EvidencePanel() -> impl IntoView {
+    let wizard = use_wizard();
+    let text = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let dragging = RwSignal::new(false);
+
+    let add_paste = move || {
+        let pasted = text.get_untracked();
+        if pasted.trim().is_empty() {
+            wizard.announcement.set("The paste area is empty: paste some evidence first.".into());
+            return;
+        }
+        wizard.add_evidence(&name.get_untracked(), &pasted);
+        text.set(String::new());
+        name.set(String::new());
+    };
+    let on_keydown = move |event: ev::KeyboardEvent| {
+        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+            event.prevent_default();
+            add_paste();
+        }
+    };
+    let on_files = move |event: ev::Event| {
+        let input = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let Some(input) = input else { return };
+        read_files(wizard, browser::files_of(input.files()));
+        // Clearing lets the same file be chosen again after it was removed.
+        input.set_value("");
+    };
+    let on_drop = move |event: ev::DragEvent| {
+        event.prevent_default();
+        dragging.set(false);
+        let files = browser::files_of(event.data_transfer().and_then(|d| d.files()));
+        read_files(wizard, files);
+    };
+    let on_dragover = move |event: ev::DragEvent| {
+        event.prevent_default();
+        dragging.set(true);
+    };
+
+    view! {
+        <section class="panel evidence" aria-labelledby="evidence-heading">
+            <h2 id="evidence-heading">"Evidence"</h2>
+            <p class="hint">
+                "Paste what Envoy shows you: admin /stats or /certs output, log lines, PEM certificates, or the target group description. It is read in this browser and sent nowhere."
+            </p>
+            <div
+                class="dropzone"
+                class:dragging=move || dragging.get()
+                on:dragover=on_dragover
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <label class="field-label" for="evidence-input">"Paste evidence"</label>
+                <textarea
+                    id="evidence-input"
+                    class="evidence-input"
+                    data-testid="evidence-input"
+                    spellcheck="false"
+                    aria-describedby="evidence-input-hint"
+                    prop:value=move || text.get()
+                    on:input:target=move |event| text.set(event.target().value())
+                    on:keydown=on_keydown
+                ></textarea>
+                <p id="evidence-input-hint" class="hint">
+                    "Drop files here too. Ctrl+Enter adds the paste."
+                </p>
+            </div>
+            <div class="evidence-controls">
+                <label class="visually-hidden" for="evidence-name">"Name of this paste"</label>
+                <input
+                    id="evidence-name"
+                    type="text"
+                    data-testid="evidence-name"
+                    placeholder="Name (optional)"
+                    prop:value=move || name.get()
+                    on:input:target=move |event| name.set(event.target().value())
+                />
+                <button type="button" class="primary" data-testid="evidence-add" on:click=move |_| add_paste()>
+                    "Add paste"
+                </button>
+            </div>
+            <div class="evidence-controls">
+                <label class="file-label">
+                    <span class="field-label">"Or choose files"</span>
+                    <input type="file" multiple data-testid="evidence-file" on:change=on_files />
+                </label>
+            </div>
+            <HostField />
+            {move || wizard.storage_problem.get().map(|problem| view! {
+                <p class="notice warning" data-testid="storage-problem">{problem}</p>
+            })}
+            <PasteList />
+        </section>
+    }
+}
+
+/// The name the client asked for, which SAN checks compare against.
+#[component]
+fn HostField() -> impl IntoView {
+    let wizard = use_wizard();
+    view! {
+        <div class="evidence-controls">
+            <label class="field-label" for="evidence-host">
+                "Host name the client requested (optional, for SAN checks)"
+            </label>
+            <input
+                id="evidence-host"
+                type="text"
+                data-testid="evidence-host"
+                placeholder="backend.example.local"
+                autocomplete="off"
+                spellcheck="false"
+                prop:value=move || wizard.host.get()
+                on:change:target=move |event| wizard.host.set(event.target().value())
+            />
+        </div>
+    }
+}
+
+fn read_files(wizard: Wizard, files: Vec<web_sys::File>) {
+    for file in files {
+        spawn_local(async move {
+            match browser::read_file_text(&file).await {
+                Ok(text) => wizard.add_evidence(&file.name(), &text),
+                Err(err) => {
+                    wizard.announcement.set(format!("Reading {} failed: {err}", file.name()))
+                }
+            }
+        });
+    }
+}
+
+/// The pastes given so far, newest last.
+#[component]
+fn PasteList() -> impl IntoView {
+    let wizard = use_wizard();
+    let pastes = Memo::new(move |_| wizard.evidence.with(|e| e.pastes().to_vec()));
+    view! {
+        <ul class="evidence-items" aria-label="Pastes">
+            <For each=move || pastes.get() key=|paste| paste.id let:paste>
+                <PasteItem paste=paste />
+            </For>
+        </ul>
+    }
+}
+
+/// One paste: name, kind, size, warnings and a remove button.
+#[component]
+fn PasteItem(
+    /// What the page shows of the paste.
+    paste: Paste,
+) -> impl IntoView {
+    let wizard = use_wizard();
+    let id = paste.id;
+    let kind = if paste.part_kinds.len() > 1 {
+        format!("{} ({})", paste.kind, paste.part_kinds.join(", "))
+    } else {
+        paste.kind.clone()
+    };
+    let hidden = paste.warnings.len().saturating_sub(SHOWN_WARNINGS);
+    let warnings = (!paste.warnings.is_empty()).then(|| {
+        let items = paste
+            .warnings
+            .iter()
+            .take(SHOWN_WARNINGS)
+            .map(|w| view! { <li>{w.clone()}</li> })
+            .collect_view();
+        view! {
+            <ul class="warnings" data-testid="evidence-warnings">
+                {items}
+                {(hidden > 0).then(|| view! { <li>{format!("and {hidden} more")}</li> })}
+            </ul>
+        }
+    });
+    let key_notice = (paste.keys_removed > 0).then(|| {
+        view! {
+            <p class="notice error" data-testid="private-key-removed">
+                "This paste held a private key. It was removed before anything read it, and it is not kept, stored or shown. Treat the key as exposed if you pasted it anywhere else."
+            </p>
+        }
+    });
+    let lines = if paste.line_count == 1 {
+        "1 line".to_string()
+    } else {
+        format!("{} lines", paste.line_count)
+    };
+
+    view! {
+        <li class="evidence-item" data-testid="evidence-item" data-kind=paste.kind.clone()>
+            <div class="evidence-item-head">
+                <span class="evidence-item-name" data-testid="evidence-item-name">{paste.name.clone()}</span>
+                <span class="kind" data-testid="evidence-kind">{kind}</span>
+                <span class="hint">{lines}</span>
+                <button
+                    type="button"
+                    class="small"
+                    data-testid="evidence-remove"
+                    aria-label=format!("Remove {}", paste.name)
+                    on:click=move |_| wizard.remove_evidence(id)
+                >
+                    "Remove"
+                </button>
+            </div>
+            {key_notice}
+            {warnings}
+        </li>
+    }
+}

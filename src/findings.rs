@@ -1,0 +1,164 @@
+//! The findings panel: what the engine concluded from the pastes, each with
+//! the quoted lines that prove it, the fix and the documentation.
+
+use leptos::prelude::*;
+use meshtls_engine::diagnosis::{EvidenceLine, Finding};
+
+use crate::state::use_wizard;
+
+/// Every finding of the diagnosis, most important first.
+#[component]
+pub fn FindingsPanel() -> impl IntoView {
+    let wizard = use_wizard();
+    announce_findings();
+
+    let findings = move || {
+        wizard.diagnosis.with(|d| {
+            d.findings
+                .iter()
+                .map(|finding| view! { <FindingCard finding=finding.clone() /> })
+                .collect_view()
+        })
+    };
+    let empty = move || wizard.diagnosis.with(|d| d.findings.is_empty());
+    let has_evidence = move || wizard.evidence.with(|e| !e.is_empty());
+    let next_steps = move || {
+        wizard.diagnosis.with(|d| {
+            (!d.next_steps.is_empty()).then(|| {
+                let items = d
+                    .next_steps
+                    .iter()
+                    .map(|step| {
+                        let command =
+                            step.command.clone().map(|c| view! { <pre><code>{c}</code></pre> });
+                        view! { <li>{step.what.clone()} {command}</li> }
+                    })
+                    .collect_view();
+                view! {
+                    <h3>"What to collect next"</h3>
+                    <ul data-testid="next-steps">{items}</ul>
+                }
+            })
+        })
+    };
+    let ruled_out = move || {
+        wizard.diagnosis.with(|d| {
+            (!d.ruled_out.is_empty()).then(|| {
+                let items = d
+                    .ruled_out
+                    .iter()
+                    .map(|r| view! { <li><code>{r.code.as_str()}</code>": " {r.reason.clone()}</li> })
+                    .collect_view();
+                view! {
+                    <h3>"Ruled out"</h3>
+                    <ul data-testid="ruled-out">{items}</ul>
+                }
+            })
+        })
+    };
+
+    view! {
+        <section class="panel" aria-labelledby="findings-heading" data-testid="findings">
+            <h2 id="findings-heading">"Findings"</h2>
+            <Show when=empty>
+                <p class="hint">
+                    {move || if has_evidence() {
+                        "No finding in the evidence so far."
+                    } else {
+                        "Findings appear here once you paste evidence."
+                    }}
+                </p>
+            </Show>
+            <ul class="findings">{findings}</ul>
+            {next_steps}
+            {ruled_out}
+        </section>
+    }
+}
+
+/// One finding with its evidence, fix and links.
+#[component]
+fn FindingCard(
+    /// The finding to show.
+    finding: Finding,
+) -> impl IntoView {
+    let severity = finding.severity.as_str();
+    let details = finding.details.iter().map(|d| view! { <p>{d.clone()}</p> }).collect_view();
+    let links = finding
+        .links
+        .iter()
+        .map(|link| {
+            view! {
+                <li>
+                    <a href=link.url target="_blank" rel="noopener noreferrer" data-testid="finding-link">
+                        {link.title}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <li
+            class="finding"
+            data-testid="finding"
+            data-code=finding.code.as_str()
+            data-severity=severity
+        >
+            <h3>
+                <span class=format!("severity {severity}")>{severity}</span>
+                " "
+                {finding.title.clone()}
+            </h3>
+            <p><span class="code-badge">{finding.code.as_str()}</span></p>
+            {details}
+            <Quote lines=finding.evidence.clone() />
+            <p><strong>"Fix: "</strong>{finding.remediation.clone()}</p>
+            <ul>{links}</ul>
+        </li>
+    }
+}
+
+/// Quoted evidence lines, each with its paste name and line number.
+#[component]
+pub fn Quote(
+    /// The lines to quote.
+    lines: Vec<EvidenceLine>,
+) -> impl IntoView {
+    if lines.is_empty() {
+        return None;
+    }
+    let rows = lines
+        .into_iter()
+        .map(|line| {
+            let reference = format!("{}:{}", line.input, line.line);
+            view! {
+                <div class="line" data-testid="evidence-line" data-input=line.input.clone() data-line=line.line>
+                    <span class="line-ref">{reference}</span>
+                    <code>{line.text}</code>
+                </div>
+            }
+        })
+        .collect_view();
+    Some(view! { <div class="quote" role="group" aria-label="Evidence lines">{rows}</div> })
+}
+
+/// Tells screen readers when the findings change.
+fn announce_findings() {
+    let wizard = use_wizard();
+    Effect::new(move |previous: Option<Vec<&'static str>>| {
+        let codes: Vec<&'static str> =
+            wizard.diagnosis.with(|d| d.findings.iter().map(|f| f.code.as_str()).collect());
+        if previous.is_some_and(|p| p != codes) {
+            let message = wizard.diagnosis.with(|d| match d.findings.first() {
+                None => "No findings in the evidence.".to_string(),
+                Some(top) if d.findings.len() == 1 => format!("1 finding: {}.", top.title),
+                Some(top) => {
+                    format!("{} findings. The most important: {}.", d.findings.len(), top.title)
+                }
+            });
+            wizard.announcement.set(message);
+        }
+        codes
+    });
+}

@@ -1,0 +1,21 @@
+//! The meshtls web page: a Leptos (client-side rendered) wizard over the
+//! meshtls engine. The engine decides; these components render its state and
+//! pass it the person's answers and pastes.
+
+mod app;
+mod browser;
+mod conclusion;
+mod copy;
+mod evidence;
+mod findings;
+mod history;
+mod links;
+mod path;
+mod persist;
+mod portal;
+pub mod redact;
+mod state;
+mod step;
+mod symptoms;
+
+pub use app::App;

@@ -1,0 +1,142 @@
+//! Keeps pastes and answers in sessionStorage, so a reload loses nothing.
+//!
+//! sessionStorage lives as long as the tab and is never sent anywhere. Text
+//! that still mentions a private key after redaction is not stored at all:
+//! when in doubt, the paste is only kept in memory, and the page says so.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::browser;
+use crate::redact;
+use crate::state::{Evidence, Wizard};
+
+const EVIDENCE_KEY: &str = "meshtls.v1.evidence";
+const WALK_KEY: &str = "meshtls.v1.walk";
+const HOST_KEY: &str = "meshtls.v1.host";
+
+/// One stored paste.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedPaste {
+    pub name: String,
+    pub text: String,
+    #[serde(default)]
+    pub keys_removed: usize,
+}
+
+/// Serializes the pastes that may be stored; returns the JSON and the names
+/// of the pastes left out because they mention a private key.
+pub fn encode_pastes(evidence: &Evidence) -> (String, Vec<String>) {
+    let mut saved = Vec::new();
+    let mut left_out = Vec::new();
+    for (paste, input) in evidence.iter() {
+        if redact::mentions_private_key(&input.text) || redact::mentions_private_key(&paste.name) {
+            left_out.push(paste.name.clone());
+            continue;
+        }
+        saved.push(SavedPaste {
+            name: paste.name.clone(),
+            text: input.text.clone(),
+            keys_removed: paste.keys_removed,
+        });
+    }
+    let json = serde_json::to_string(&saved).unwrap_or_else(|_| "[]".to_string());
+    (json, left_out)
+}
+
+/// Reads stored pastes; unreadable storage gives none rather than an error,
+/// since there is nothing the person could do about it.
+pub fn decode_pastes(json: &str) -> Vec<SavedPaste> {
+    serde_json::from_str::<Vec<SavedPaste>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|paste| !redact::mentions_private_key(&paste.text))
+        .collect()
+}
+
+/// Restores the stored pastes, host and walk into `wizard`. The URL fragment,
+/// when there is one, wins over the stored walk: it is what the person opened.
+pub fn restore(wizard: Wizard) {
+    if let Some(json) = browser::session_get(EVIDENCE_KEY) {
+        for paste in decode_pastes(&json) {
+            wizard.restore_evidence(&paste.name, &paste.text, paste.keys_removed);
+        }
+    }
+    if let Some(host) = browser::session_get(HOST_KEY) {
+        wizard.host.set(host);
+    }
+    let fragment = browser::current_fragment();
+    if !fragment.is_empty() {
+        wizard.load_fragment(&fragment);
+    } else if let Some(stored) = browser::session_get(WALK_KEY).filter(|f| !f.is_empty()) {
+        wizard.load_fragment(&stored);
+        browser::replace_fragment(&stored);
+    }
+}
+
+/// Saves pastes, host and walk whenever they change.
+pub fn keep_saved(wizard: Wizard) {
+    Effect::new(move |_| {
+        let (json, left_out) = wizard.evidence.with(encode_pastes);
+        let problem = match browser::session_set(EVIDENCE_KEY, &json) {
+            Err(err) => Some(format!(
+                "The pastes could not be kept for a reload ({err}); they stay on this page until you close or reload it."
+            )),
+            Ok(()) if !left_out.is_empty() => Some(format!(
+                "Not kept for a reload because it mentions a private key: {}.",
+                left_out.join(", ")
+            )),
+            Ok(()) => None,
+        };
+        wizard.storage_problem.set(problem);
+    });
+
+    Effect::new(move |_| {
+        let host = wizard.host.get();
+        if host.is_empty() {
+            browser::session_remove(HOST_KEY);
+        } else if let Err(err) = browser::session_set(HOST_KEY, &host) {
+            leptos::logging::warn!("storing the host name failed: {err}");
+        }
+    });
+
+    Effect::new(move |_| {
+        let fragment = wizard.walker.with(|w| w.as_ref().map(|w| w.to_fragment()));
+        match fragment {
+            Some(fragment) => {
+                if let Err(err) = browser::session_set(WALK_KEY, &fragment) {
+                    leptos::logging::warn!("storing the answers failed: {err}");
+                }
+            }
+            None => browser::session_remove(WALK_KEY),
+        }
+    });
+}
+
+/// Removes everything the page stored.
+pub fn forget() {
+    for key in [EVIDENCE_KEY, WALK_KEY, HOST_KEY] {
+        browser::session_remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_drops_text_mentioning_private_key() {
+        let json =
+            r#"[{"name":"a","text":"ok"},{"name":"b","text":"-----BEGIN PRIVATE KEY-----"}]"#;
+        let pastes = decode_pastes(json);
+        assert_eq!(pastes.len(), 1);
+        assert_eq!(pastes[0].name, "a");
+        assert_eq!(pastes[0].keys_removed, 0);
+    }
+
+    #[test]
+    fn decode_of_garbage_is_empty() {
+        assert!(decode_pastes("not json").is_empty());
+        assert!(decode_pastes(r#"{"name":"a"}"#).is_empty());
+    }
+}

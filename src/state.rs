@@ -1,0 +1,317 @@
+//! The wizard's shared state: the walk, the pastes and the diagnosis derived
+//! from them. Components read it through [`use_wizard`]; every change goes
+//! through a method here, so the URL, storage and focus follow one path.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use meshtls_engine::config::Config;
+use meshtls_engine::diagnosis::{self, Diagnosis, Input, Options, Symptom as DiagnosisSymptom};
+use meshtls_engine::tree::{Tree, Walker};
+
+use crate::browser;
+use crate::redact;
+
+/// The pastes and files the person gave, parsed, in the order given.
+///
+/// The parsed inputs sit in their own vector because `diagnose` takes a slice
+/// of them; `pastes` holds what the page shows of each, at the same index.
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    inputs: Vec<Input>,
+    pastes: Vec<Paste>,
+}
+
+/// What the page shows of one paste.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paste {
+    /// Key for the list; unique within a page load.
+    pub id: u64,
+    pub name: String,
+    /// Detected kind, as the engine names it (`stats-text`, `certs`, `mixed`...).
+    pub kind: String,
+    /// Kinds of the parts of a mixed paste.
+    pub part_kinds: Vec<String>,
+    pub line_count: usize,
+    /// Parser warnings, each with its line ("line 4: expected ...").
+    pub warnings: Vec<String>,
+    /// Private key blocks removed from the paste before it was parsed.
+    pub keys_removed: usize,
+}
+
+impl Evidence {
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    pub fn pastes(&self) -> &[Paste] {
+        &self.pastes
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty()
+    }
+
+    /// The input and page data of each paste, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Paste, &Input)> {
+        self.pastes.iter().zip(self.inputs.iter())
+    }
+
+    fn push(&mut self, id: u64, input: Input, keys_removed: usize) {
+        let parsed = &input.parsed;
+        let paste = Paste {
+            id,
+            name: parsed.name.clone(),
+            kind: parsed.kind.as_str().to_string(),
+            part_kinds: parsed.parts.iter().map(|part| part.kind.as_str().to_string()).collect(),
+            line_count: input.text.lines().count(),
+            warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+            keys_removed,
+        };
+        self.pastes.push(paste);
+        self.inputs.push(input);
+    }
+
+    fn remove(&mut self, id: u64) {
+        if let Some(index) = self.pastes.iter().position(|paste| paste.id == id) {
+            self.pastes.remove(index);
+            self.inputs.remove(index);
+        }
+    }
+}
+
+/// Handles to the wizard's signals; `Copy`, so closures take it by value.
+#[derive(Clone, Copy)]
+pub struct Wizard {
+    pub tree: &'static Tree,
+    /// `None` until a symptom is chosen.
+    pub walker: RwSignal<Option<Walker<'static>>>,
+    pub evidence: RwSignal<Evidence>,
+    /// The name the client requested, for SAN checks; empty when unknown.
+    pub host: RwSignal<String>,
+    /// The portal configuration: where documentation and escalation links point.
+    pub config: RwSignal<Config>,
+    /// Text for the polite live region, read by screen readers.
+    pub announcement: RwSignal<String>,
+    /// Why the last paste could not be kept across a reload, if it could not.
+    pub storage_problem: RwSignal<Option<String>>,
+    pub diagnosis: Memo<Arc<Diagnosis>>,
+    /// The id of the node shown (step or conclusion), for focus and keys.
+    pub current_id: Memo<Option<String>>,
+    next_item_id: StoredValue<u64>,
+}
+
+/// Returns the wizard state provided by the app.
+pub fn use_wizard() -> Wizard {
+    expect_context::<Wizard>()
+}
+
+impl Wizard {
+    /// Creates the state with nothing chosen and nothing pasted.
+    pub fn new(tree: &'static Tree) -> Wizard {
+        let walker: RwSignal<Option<Walker<'static>>> = RwSignal::new(None);
+        let evidence: RwSignal<Evidence> = RwSignal::new(Evidence::default());
+        let host = RwSignal::new(String::new());
+
+        // Only the symptom id, so that answering a step does not re-run diagnose.
+        let symptom_id =
+            Memo::new(move |_| walker.with(|w| w.as_ref().map(|w| w.symptom().id.clone())));
+        let diagnosis = Memo::new_with_compare(
+            move |_| {
+                let host = host.with(|h| Some(h.trim().to_string()).filter(|h| !h.is_empty()));
+                let options = Options {
+                    now: browser::now_unix_seconds(),
+                    host,
+                    symptom: symptom_id
+                        .with(|id| id.as_deref().and_then(DiagnosisSymptom::from_id)),
+                    trust_bundle: Vec::new(),
+                };
+                Arc::new(evidence.with(|e| diagnosis::diagnose(e.inputs(), &options)))
+            },
+            |old, new| match (old, new) {
+                (Some(old), Some(new)) => !Arc::ptr_eq(old, new),
+                _ => true,
+            },
+        );
+        let current_id = Memo::new(move |_| {
+            walker.with(|w| w.as_ref().and_then(|w| w.current()).map(|node| node.id().to_string()))
+        });
+
+        Wizard {
+            tree,
+            walker,
+            evidence,
+            host,
+            config: RwSignal::new(Config::default()),
+            announcement: RwSignal::new(String::new()),
+            storage_problem: RwSignal::new(None),
+            diagnosis,
+            current_id,
+            next_item_id: StoredValue::new(1),
+        }
+    }
+
+    /// Starts a walk for `symptom_id`, answered from the evidence at hand.
+    pub fn choose_symptom(self, symptom_id: &str) {
+        let Ok(mut walker) = Walker::new(self.tree, symptom_id) else {
+            leptos::logging::warn!("unknown symptom {symptom_id}");
+            return;
+        };
+        walker.apply_evidence(self.finding_codes_untracked());
+        self.walker.set(Some(walker));
+        self.push_history();
+    }
+
+    /// Records the person's answer to `step_id` and moves on.
+    pub fn answer(self, step_id: &str, answer_id: &str) {
+        let mut failed = None;
+        self.walker.update(|w| {
+            if let Some(w) = w {
+                if let Err(err) = w.answer(step_id, answer_id) {
+                    failed = Some(err.to_string());
+                }
+            }
+        });
+        if let Some(err) = failed {
+            leptos::logging::warn!("answer rejected: {err}");
+        }
+        self.push_history();
+    }
+
+    /// Shows the previous step; at the first step, returns to the symptom choice.
+    pub fn back(self) {
+        let mut moved = false;
+        self.walker.update(|w| {
+            if let Some(w) = w {
+                moved = w.back();
+            }
+        });
+        if !moved {
+            self.walker.set(None);
+        }
+        self.push_history();
+    }
+
+    /// Shows the answered step `step_id` of the path again, to review or change it.
+    pub fn revisit(self, step_id: &str) {
+        self.walker.update(|w| {
+            let Some(w) = w else { return };
+            // The path is short (tens of steps at most), so stepping back is cheap.
+            while w.current().is_some_and(|node| node.id() != step_id) {
+                if !w.back() {
+                    break;
+                }
+            }
+        });
+        self.push_history();
+    }
+
+    /// Forgets the person's answers and starts the same symptom again.
+    pub fn restart(self) {
+        self.walker.update(|w| {
+            if let Some(w) = w {
+                w.restart();
+            }
+        });
+        self.push_history();
+    }
+
+    /// Drops the walk and shows the symptom choice.
+    pub fn choose_again(self) {
+        self.walker.set(None);
+        self.push_history();
+    }
+
+    /// Replaces the walk with the state a URL fragment describes (from the
+    /// address bar, the history or storage). Does nothing when it is the same.
+    pub fn load_fragment(self, fragment: &str) {
+        let (walker, warnings) = Walker::from_fragment(self.tree, fragment);
+        for warning in &warnings {
+            leptos::logging::warn!("{warning}");
+        }
+        let unchanged = self.walker.with_untracked(|current| *current == walker);
+        if !unchanged {
+            self.walker.set(walker);
+        }
+    }
+
+    /// Parses a paste, removing private keys first, and adds it to the evidence.
+    pub fn add_evidence(self, name: &str, text: &str) {
+        let redacted = redact::strip_private_keys(text);
+        let name = self.unique_name(name.trim());
+        self.insert_evidence(&name, &redacted.text, redacted.keys_removed);
+    }
+
+    /// Adds a paste read back from storage, already redacted.
+    pub fn restore_evidence(self, name: &str, text: &str, keys_removed: usize) {
+        let redacted = redact::strip_private_keys(text);
+        let name = self.unique_name(name.trim());
+        self.insert_evidence(&name, &redacted.text, keys_removed + redacted.keys_removed);
+    }
+
+    fn insert_evidence(self, name: &str, text: &str, keys_removed: usize) {
+        let id = self.next_item_id.get_value();
+        self.next_item_id.set_value(id + 1);
+        let input = Input::parse(name, text);
+        self.evidence.update(|evidence| evidence.push(id, input, keys_removed));
+    }
+
+    pub fn remove_evidence(self, id: u64) {
+        self.evidence.update(|evidence| evidence.remove(id));
+    }
+
+    /// Forgets every paste, answer and the walk, here and in storage.
+    pub fn clear_everything(self) {
+        self.evidence.set(Evidence::default());
+        self.host.set(String::new());
+        self.walker.set(None);
+        self.storage_problem.set(None);
+        self.push_history();
+        crate::persist::forget();
+        self.announcement.set("Everything was cleared: no paste or answer is kept.".into());
+    }
+
+    /// Finding codes of the current diagnosis, without subscribing to it.
+    pub fn finding_codes_untracked(self) -> Vec<&'static str> {
+        self.diagnosis.with_untracked(|d| d.findings.iter().map(|f| f.code.as_str()).collect())
+    }
+
+    /// Lets the walk take answers from the current findings. Writes the walker
+    /// only when that changes it, so effects that read the walker settle.
+    pub fn apply_evidence(self) {
+        let codes = self.finding_codes_untracked();
+        let updated = self.walker.with_untracked(|w| {
+            let mut next = w.clone()?;
+            next.apply_evidence(codes);
+            (Some(&next) != w.as_ref()).then_some(next)
+        });
+        if let Some(next) = updated {
+            self.walker.set(Some(next));
+        }
+    }
+
+    fn push_history(self) {
+        let fragment = self.walker.with_untracked(|w| w.as_ref().map(|w| w.to_fragment()));
+        browser::push_fragment(fragment.as_deref().unwrap_or(""));
+    }
+
+    /// Makes `name` unique among the pastes ("paste 2", "envoy.log (2)"), since
+    /// findings quote lines by input name.
+    fn unique_name(self, name: &str) -> String {
+        let taken: Vec<String> =
+            self.evidence.with_untracked(|e| e.pastes().iter().map(|p| p.name.clone()).collect());
+        if !name.is_empty() && !taken.iter().any(|t| t == name) {
+            return name.to_string();
+        }
+        if name.is_empty() {
+            return (1..)
+                .map(|n| format!("paste {n}"))
+                .find(|candidate| !taken.contains(candidate))
+                .unwrap_or_default();
+        }
+        (2..)
+            .map(|n| format!("{name} ({n})"))
+            .find(|candidate| !taken.contains(candidate))
+            .unwrap_or_default()
+    }
+}
