@@ -1,1 +1,130 @@
-fn main() {}
+//! `meshtls`: the diagnosis engine in a terminal and in CI.
+//!
+//! This binary is the only place that reads the clock; the engine takes the
+//! time as an argument.
+
+mod args;
+
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use meshtls_engine::diagnosis::{self, report, Input, Options};
+use meshtls_engine::evidence::{timestamp, Warning};
+
+use args::{Command, DiagnoseArgs, Format, UsageError};
+
+/// Exit status for a usage or read error, as the `meshtls` contract fixes it.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    match args::parse(&arguments) {
+        Ok(Command::Help) => {
+            print!("{}", args::USAGE);
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Diagnose(parsed)) => match run(&parsed) {
+            Ok(has_error) => ExitCode::from(u8::from(has_error)),
+            Err(message) => {
+                eprintln!("meshtls: {message}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+        Err(UsageError(message)) => {
+            eprintln!("meshtls: {message}\n\n{}", args::USAGE);
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Runs `diagnose` and returns whether a finding has error severity.
+fn run(parsed: &DiagnoseArgs) -> Result<bool, String> {
+    let now = match &parsed.now {
+        Some(text) => timestamp::parse(text).map(|time| time.seconds).ok_or_else(|| {
+            format!("invalid --now `{text}`: expected RFC 3339, such as 2026-12-04T20:00:00Z")
+        })?,
+        None => system_now()?,
+    };
+
+    let mut stdin_used = false;
+    let mut inputs = Vec::new();
+    for name in &parsed.files {
+        inputs.push(read_input(name, &mut stdin_used)?);
+    }
+    let mut trust_bundle = Vec::new();
+    for name in &parsed.trust_bundles {
+        trust_bundle.push(read_input(name, &mut stdin_used)?);
+    }
+
+    let options = Options { now, host: parsed.host.clone(), symptom: parsed.symptom, trust_bundle };
+    let diagnosis = diagnosis::diagnose(&inputs, &options);
+
+    let output = match parsed.format {
+        Format::Text => report::to_text(&inputs, &diagnosis),
+        Format::Json => {
+            let value = report::to_json(&inputs, &diagnosis);
+            let mut text = serde_json::to_string_pretty(&value)
+                .map_err(|error| format!("cannot render JSON: {error}"))?;
+            text.push('\n');
+            text
+        }
+    };
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| format!("cannot write the output: {error}"))?;
+    Ok(diagnosis.has_error())
+}
+
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the command-line tool is where the current time enters the engine"
+)]
+fn system_now() -> Result<i64, String> {
+    let elapsed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|error| format!("the system clock is before 1970: {error}; pass --now"))?;
+    i64::try_from(elapsed.as_secs())
+        .map_err(|_| "the system clock is out of range; pass --now".to_string())
+}
+
+/// Reads a file (or standard input for `-`), decodes it as UTF-8 with invalid
+/// bytes replaced, and parses it.
+fn read_input(name: &str, stdin_used: &mut bool) -> Result<Input, String> {
+    let bytes = if name == "-" {
+        if *stdin_used {
+            return Err("`-` is given twice: standard input can be read only once".to_string());
+        }
+        *stdin_used = true;
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|error| format!("cannot read standard input: {error}"))?;
+        bytes
+    } else {
+        std::fs::read(name).map_err(|error| format!("cannot read `{name}`: {error}"))?
+    };
+
+    let (text, invalid_at) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
+            let line = 1 + bytes.iter().take(valid_up_to).filter(|byte| **byte == b'\n').count();
+            (String::from_utf8_lossy(&bytes).into_owned(), Some(line))
+        }
+    };
+    let mut input = Input::parse(name, &text);
+    if let Some(line) = invalid_at {
+        input.parsed.warnings.insert(
+            0,
+            Warning::at_line(
+                line,
+                "invalid UTF-8: the input was decoded with each invalid byte sequence replaced by U+FFFD",
+            ),
+        );
+    }
+    Ok(input)
+}

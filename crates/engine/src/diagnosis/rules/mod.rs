@@ -4,7 +4,12 @@
 //! rules causes out, and asks for more evidence through the [`Collector`];
 //! ranking and merging happen afterwards in [`super::rank`].
 
+mod connectivity;
+mod messages;
+
 use super::{Code, EvidenceLine, Finding, Input, NextStep, Options, RuledOut};
+use crate::evidence::messages::Event;
+use crate::evidence::Records;
 
 /// What the rules produce before ranking.
 #[derive(Clone, Debug, Default)]
@@ -97,9 +102,87 @@ fn private_key_marker(input: &Input, line: usize) -> Option<usize> {
     None
 }
 
+/// Where a message was found, which tells who printed it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// An Envoy process log line.
+    EnvoyLog,
+    /// An access log entry's details or transport failure reason.
+    AccessLog,
+    /// Any other text: a response body, `curl -v`, `openssl s_client`, a gRPC error.
+    Other,
+}
+
+/// A message found in an input, with where it was found.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Found<'a> {
+    pub input: &'a Input,
+    pub line: usize,
+    pub origin: Origin,
+    pub event: &'a Event,
+}
+
+impl Found<'_> {
+    pub fn quote(&self) -> Vec<EvidenceLine> {
+        quote(self.input, self.line).into_iter().collect()
+    }
+}
+
+/// Returns every message the parsers found in `inputs`, in input and line order.
+pub(crate) fn messages(inputs: &[Input]) -> Vec<Found<'_>> {
+    let mut found = Vec::new();
+    for input in inputs {
+        for part in &input.parsed.parts {
+            match &part.records {
+                Records::EnvoyLog(log) => {
+                    for entry in &log.entries {
+                        for event in &entry.events {
+                            found.push(Found {
+                                input,
+                                line: entry.line,
+                                origin: Origin::EnvoyLog,
+                                event,
+                            });
+                        }
+                    }
+                }
+                Records::AccessLog(log) => {
+                    for entry in &log.entries {
+                        for event in &entry.events {
+                            found.push(Found {
+                                input,
+                                line: entry.line,
+                                origin: Origin::AccessLog,
+                                event,
+                            });
+                        }
+                    }
+                }
+                Records::Other(other) => {
+                    for line in other.lines_with_events() {
+                        for event in &line.events {
+                            found.push(Found {
+                                input,
+                                line: line.line,
+                                origin: Origin::Other,
+                                event,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
 /// Runs every rule family.
 pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) {
-    let _ = (inputs, options, out);
+    let found = messages(inputs);
+    messages::run(&found, options, out);
+    connectivity::run_messages(&found, out);
+    connectivity::run_access_logs(inputs, out);
 }
 
 #[cfg(test)]
