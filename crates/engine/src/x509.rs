@@ -1,1 +1,0 @@
-//! Certificate parsing, chain building and verification.
