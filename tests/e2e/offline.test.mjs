@@ -1,0 +1,179 @@
+// The service worker (public/sw.js, registered by public/register-sw.js):
+// after one visit the wizard loads and works with its server gone, and a new
+// deployment of the folder gets a new cache while the old one is deleted.
+//
+// Each test serves its own copy of the built site from its own server, so it
+// can stop that server or change its files without touching the other tests.
+
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { test } from './lib/harness.mjs';
+import { startServer } from './lib/server.mjs';
+
+const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+const BASE_PATH = '/docs/tools/meshtls/';
+const SYMPTOM = 'tls-client-policy';
+
+// A copy of dist/ in a temporary folder, served under BASE_PATH.
+async function serveCopy() {
+  const root = await mkdtemp(join(tmpdir(), 'meshtls-offline-'));
+  await cp(DIST, root, { recursive: true });
+  const server = await startServer(root, BASE_PATH);
+  return {
+    root,
+    server,
+    dispose: async () => {
+      await server.close().catch(() => {});
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+// Resolves once a service worker controls the page, and returns its build.
+async function waitForController(page) {
+  return page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
+    }
+    const channel = new MessageChannel();
+    const reply = new Promise((done) => {
+      channel.port1.onmessage = (event) => done(event.data);
+    });
+    navigator.serviceWorker.controller.postMessage({ type: 'meshtls:sw-version' }, [channel.port2]);
+    return reply;
+  });
+}
+
+// The cache names of this origin that belong to the wizard's folder.
+async function wizardCaches(page) {
+  const names = await page.evaluate(() => caches.keys());
+  return names.filter((name) => name.startsWith(`meshtls ${new URL(location.href).pathname}`));
+}
+
+async function waitForSingleCacheOtherThan(page, oldName) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const names = await wizardCaches(page);
+    if (names.length === 1 && names[0] !== oldName) return names[0];
+    if (Date.now() > deadline) {
+      throw new Error(`expected one cache other than "${oldName}", found ${JSON.stringify(names)}`);
+    }
+    await page.waitForTimeout(200);
+  }
+}
+
+async function pickSymptom(page) {
+  await page.locator(`[data-testid="symptom-${SYMPTOM}"]`).click();
+  const step = page.locator('[data-testid="step"]');
+  await step.waitFor({ state: 'visible', timeout: 15_000 });
+  return step.getAttribute('data-step-id');
+}
+
+test('wizard works with the server stopped', async ({ newPage, expectConsoleErrors }) => {
+  const site = await serveCopy();
+  try {
+    const page = await newPage();
+    await page.goto(site.server.url);
+    await page.locator(`[data-testid="symptom-${SYMPTOM}"]`).waitFor({ timeout: 30_000 });
+    const worker = await waitForController(page);
+    assert.match(worker.build, /^[0-9a-f]{16}$/, 'the worker was registered with a build version');
+    assert.deepEqual(await wizardCaches(page), [worker.cache]);
+
+    // Stop the server and take the browser offline: every file of the
+    // reloaded page must come from the service worker's cache.
+    await site.server.close();
+    await page.context().setOffline(true);
+    expectConsoleErrors(/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|Failed to (load|fetch)|fetching the script/);
+    const served = site.server.requests.length;
+
+    await page.reload();
+    const stepId = await pickSymptom(page);
+    assert.ok(stepId, 'the first step of the symptom has an id');
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
+    assert.equal(site.server.requests.length, served, 'the stopped server got no request');
+  } finally {
+    await site.dispose();
+  }
+});
+
+test('wizard in embed mode works offline', async ({ newPage, expectConsoleErrors }) => {
+  // The page's query (?embed=1&parent=...) must not keep it from the cache.
+  const site = await serveCopy();
+  try {
+    const page = await newPage();
+    await page.goto(site.server.url);
+    await waitForController(page);
+
+    await site.server.close();
+    await page.context().setOffline(true);
+    expectConsoleErrors(/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|Failed to (load|fetch)|fetching the script/);
+
+    await page.goto(`${site.server.url}?embed=1&parent=${encodeURIComponent('https://docs.example.com')}`);
+    assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-embed')), true);
+    assert.ok(await pickSymptom(page));
+  } finally {
+    await site.dispose();
+  }
+});
+
+test('new deployment gets a new cache', async ({ newPage }) => {
+  const site = await serveCopy();
+  try {
+    const page = await newPage();
+    await page.goto(site.server.url);
+    const first = await waitForController(page);
+    assert.deepEqual(await wizardCaches(page), [first.cache]);
+
+    // Deployment 2: only config.json changes, as when a portal renames the
+    // product. The page is still served from the old cache first; its check
+    // of the deployed files installs the new build.
+    const configPath = join(site.root, 'config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8'));
+    config.product_name = 'Renamed TLS troubleshooter';
+    await writeFile(configPath, JSON.stringify(config, null, 2));
+
+    await page.reload();
+    const second = await waitForSingleCacheOtherThan(page, first.cache);
+    await page.reload();
+    await page.locator('[data-testid="product-name"]').filter({ hasText: 'Renamed TLS troubleshooter' }).waitFor({ timeout: 15_000 });
+
+    // Deployment 3: index.html changes, as with every build of new code
+    // (trunk's hashed file names are in it).
+    const indexPath = join(site.root, 'index.html');
+    const html = await readFile(indexPath, 'utf8');
+    await writeFile(indexPath, html.replace('</head>', '<meta name="x-build" content="3"></head>'));
+
+    await page.reload();
+    const third = await waitForSingleCacheOtherThan(page, second);
+    assert.notEqual(third, first.cache);
+    await page.reload();
+    const worker = await waitForController(page);
+    assert.equal(worker.cache, third, 'the newest worker serves the page');
+    assert.equal(await page.locator('meta[name="x-build"]').getAttribute('content'), '3');
+  } finally {
+    await site.dispose();
+  }
+});
+
+test('page works without service workers', async ({ newPage }) => {
+  // As from file:// or an insecure origin, where navigator.serviceWorker is
+  // missing: register-sw.js must do nothing and the wizard must still run.
+  const page = await newPage();
+  await page.addInitScript(() => {
+    delete Navigator.prototype.serviceWorker;
+  });
+  const site = await serveCopy();
+  try {
+    await page.goto(site.server.url);
+    assert.equal(await page.evaluate(() => 'serviceWorker' in navigator), false);
+    assert.ok(await pickSymptom(page));
+    assert.deepEqual(await wizardCaches(page), []);
+  } finally {
+    await site.dispose();
+  }
+});
