@@ -115,8 +115,57 @@ pub struct Answer {
 pub struct AnsweredBy {
     /// Finding code from the diagnosis registry, e.g. `tls-cert-expired`.
     pub code: String,
+    /// The side the finding must come from; `None` accepts the code from either side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
     /// Id of one of the step's answers.
     pub answer: String,
+}
+
+/// The side of a connection a finding describes, for codes such as `tls-in-use` that
+/// the diagnosis reports for listeners (terminating side) and clusters (originating
+/// side) alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// A listener: the Envoy that terminates TLS.
+    Listener,
+    /// An upstream cluster: the Envoy that originates TLS.
+    Cluster,
+}
+
+/// A finding code handed to [`crate::tree::Walker::apply_evidence`], with the side it
+/// was seen on when the diagnosis knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EvidenceCode {
+    pub code: String,
+    pub scope: Option<Scope>,
+}
+
+impl EvidenceCode {
+    /// Tells whether this finding satisfies `rule`: the codes are equal, and a rule
+    /// with a scope also needs the finding's scope to be the same.
+    pub fn matches(&self, rule: &AnsweredBy) -> bool {
+        self.code == rule.code && (rule.scope.is_none() || rule.scope == self.scope)
+    }
+}
+
+impl From<&str> for EvidenceCode {
+    fn from(code: &str) -> Self {
+        EvidenceCode { code: code.to_owned(), scope: None }
+    }
+}
+
+impl From<String> for EvidenceCode {
+    fn from(code: String) -> Self {
+        EvidenceCode { code, scope: None }
+    }
+}
+
+impl From<(&str, Scope)> for EvidenceCode {
+    fn from((code, scope): (&str, Scope)) -> Self {
+        EvidenceCode { code: code.to_owned(), scope: Some(scope) }
+    }
 }
 
 /// The end of a walk: the cause, the fix, where to read more and whom to ask.

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
-use super::model::{Answer, Conclusion, Node, Step, Symptom};
+use super::model::{Answer, Conclusion, EvidenceCode, Node, Step, Symptom};
 use super::Tree;
 
 /// Who gave an answer.
@@ -144,23 +144,23 @@ impl<'t> Walker<'t> {
     }
 
     /// Sets the answers that evidence gives: for every step of this symptom, the first
-    /// `answered_by` rule whose code is in `codes`. Replaces the previous evidence
-    /// answers, so call it again with all codes whenever the findings change. Returns
-    /// how many steps evidence answers.
-    pub fn apply_evidence<I, S>(&mut self, codes: I) -> usize
+    /// `answered_by` rule that one of `findings` matches. Takes plain codes (`&str`,
+    /// `String`) or codes with the side they were seen on (`(&str, Scope)`). Replaces
+    /// the previous evidence answers, so call it again with every finding whenever the
+    /// findings change. Returns how many steps evidence answers.
+    pub fn apply_evidence<I, E>(&mut self, findings: I) -> usize
     where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
+        I: IntoIterator<Item = E>,
+        E: Into<EvidenceCode>,
     {
-        let present: HashSet<String> =
-            codes.into_iter().map(|code| code.as_ref().to_owned()).collect();
+        let findings: Vec<EvidenceCode> = findings.into_iter().map(Into::into).collect();
         self.evidence.clear();
         for id in self.tree.reachable_from(&self.symptom.start) {
             let Some(step) = self.tree.step(id) else { continue };
-            let rule = step
-                .answered_by
-                .iter()
-                .find(|rule| present.contains(&rule.code) && step.answer(&rule.answer).is_some());
+            let rule = step.answered_by.iter().find(|rule| {
+                step.answer(&rule.answer).is_some()
+                    && findings.iter().any(|finding| finding.matches(rule))
+            });
             if let Some(rule) = rule {
                 self.evidence.insert(
                     step.id.clone(),
