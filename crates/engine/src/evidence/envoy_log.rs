@@ -207,12 +207,12 @@ fn read_entry(line: &str, number: usize) -> Option<LogEntry> {
     let framed = entry.level.is_some() || entry.time.is_some();
     let rest = read_source_and_tags(rest, &mut entry);
     let message = strip_thread_column(rest).trim();
-    let message = if framed && entry.origin.as_deref().is_some_and(|o| o.ends_with('|')) {
+    // A CloudWatch Logs Insights table row: `| <timestamp> | <message> |`.
+    let message = if line.trim_start().starts_with('|') {
         message.trim_end_matches('|').trim_end()
     } else {
         message
     };
-    entry.origin = entry.origin.map(|origin| origin.trim_end_matches('|').trim().to_string());
     entry.events = messages::scan(message);
     let has_frame = framed || entry.source.is_some() || entry.connection_id.is_some();
     if !has_frame && entry.events.is_empty() {
@@ -308,7 +308,7 @@ fn bracket_groups(text: &str) -> Option<(Vec<&str>, &str)> {
 /// (`envoy_upstream-1  | `), a kubectl `--prefix` (`[pod/name/container] `), a pasted
 /// host or pod name. Timestamps of runit or CloudWatch name no one.
 fn origin_from_prefix(prefix: &str) -> Option<String> {
-    let trimmed = prefix.trim().trim_start_matches('>').trim();
+    let trimmed = prefix.trim().trim_start_matches(['>', '|']).trim();
     let trimmed = trimmed.strip_suffix('|').map_or(trimmed, str::trim_end);
     let trimmed = match trimmed.strip_prefix('[').and_then(|inner| inner.strip_suffix(']')) {
         Some(inner) => inner,
