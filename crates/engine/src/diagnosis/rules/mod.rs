@@ -4,8 +4,10 @@
 //! rules causes out, and asks for more evidence through the [`Collector`];
 //! ranking and merging happen afterwards in [`super::rank`].
 
+mod certs;
 mod connectivity;
 mod messages;
+mod san;
 
 use super::{Code, EvidenceLine, Finding, Input, NextStep, Options, RuledOut};
 use crate::evidence::messages::Event;
@@ -183,6 +185,7 @@ pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) 
     messages::run(&found, options, out);
     connectivity::run_messages(&found, out);
     connectivity::run_access_logs(inputs, out);
+    certs::run(inputs, options, out);
 }
 
 #[cfg(test)]
