@@ -32,6 +32,7 @@ const BUILTIN_JSON: &str = include_str!("../data/tree.json");
 
 /// The whole decision tree: its symptoms and its nodes, with an index by id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "TreeData")]
 pub struct Tree {
     /// Version of the data format; bump it when a field changes meaning.
     pub version: u32,
@@ -43,7 +44,29 @@ pub struct Tree {
     index: HashMap<String, usize>,
 }
 
-/// Why a tree could not be loaded.
+/// The stored form of [`Tree`]; deserialising goes through it so that the index is
+/// always built.
+#[derive(Deserialize)]
+struct TreeData {
+    version: u32,
+    symptoms: Vec<Symptom>,
+    nodes: Vec<Node>,
+}
+
+impl From<TreeData> for Tree {
+    fn from(data: TreeData) -> Tree {
+        let mut tree = Tree {
+            version: data.version,
+            symptoms: data.symptoms,
+            nodes: data.nodes,
+            index: HashMap::new(),
+        };
+        tree.rebuild_index();
+        tree
+    }
+}
+
+/// Error from loading a tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TreeError {
     /// The JSON does not match the tree format.
@@ -92,13 +115,11 @@ impl Tree {
     /// Parses a tree from JSON without validating it, so that a broken tree can still
     /// be inspected with [`Tree::validate`].
     pub fn from_json(json: &str) -> Result<Tree, TreeError> {
-        let mut tree: Tree = serde_json::from_str(json).map_err(|error| TreeError::Parse {
+        serde_json::from_str(json).map_err(|error| TreeError::Parse {
             line: error.line(),
             column: error.column(),
             message: error.to_string(),
-        })?;
-        tree.rebuild_index();
-        Ok(tree)
+        })
     }
 
     fn rebuild_index(&mut self) {

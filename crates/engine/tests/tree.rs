@@ -132,6 +132,14 @@ fn builtin_security_conclusions_skip_public_issues() {
 }
 
 #[test]
+fn builtin_round_trips_through_serde() {
+    let json = serde_json::to_string(builtin()).expect("tree serialises");
+    let copy: Tree = serde_json::from_str(&json).expect("tree deserialises");
+    assert_eq!(&copy, builtin());
+    assert!(copy.step("cp-tls-error").is_some(), "the index is rebuilt");
+}
+
+#[test]
 fn builtin_loads_once() {
     let first: *const Tree = builtin();
     let second: *const Tree = builtin();
@@ -206,6 +214,10 @@ fn links_escalation_targets_are_configurable() {
     assert_eq!(
         defaults.escalation_url(EscalationKind::VulnerabilityReport),
         "https://aws.amazon.com/security/vulnerability-reporting/"
+    );
+    assert_eq!(
+        defaults.escalation_url(EscalationKind::AwsSupport),
+        "https://aws.amazon.com/premiumsupport/"
     );
 }
 

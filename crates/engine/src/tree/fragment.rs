@@ -177,8 +177,8 @@ fn warning(part: &str, message: &str) -> FragmentWarning {
     FragmentWarning { part: part.to_owned(), message: message.to_owned() }
 }
 
-/// Decodes `%XX` escapes; a malformed escape or a byte sequence that is not UTF-8 is
-/// kept as it is, since ids only need ASCII and the caller reports unknown ids anyway.
+/// Decodes `%XX` escapes. A malformed escape stays as it is, and so does the whole value
+/// when the decoded bytes are not UTF-8, because the caller reports unknown ids anyway.
 fn percent_decode(value: &str) -> String {
     let bytes = value.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
@@ -198,4 +198,27 @@ fn percent_decode(value: &str) -> String {
         index += 1;
     }
     String::from_utf8(decoded).unwrap_or_else(|_| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decode_cases() {
+        let cases = [
+            ("step%3Aanswer", "step:answer"),
+            ("a%2Cb", "a,b"),
+            ("plain-id", "plain-id"),
+            ("%3", "%3"),
+            ("%zz", "%zz"),
+            ("100%", "100%"),
+            ("%e2%9c%93", "\u{2713}"),
+            // Bytes that are not UTF-8 leave the value as it was.
+            ("%FF", "%FF"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(percent_decode(value), expected, "{value}");
+        }
+    }
 }

@@ -1,5 +1,5 @@
-//! Where documentation links and escalations point. App Mesh is the default; a portal
-//! or a docs site replaces these with its own pages and support desk.
+//! Targets of documentation links and escalations. App Mesh is the default, and a
+//! portal or a docs site replaces them with its own pages and support desk.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,10 +27,10 @@ pub struct Links {
 }
 
 impl Default for Links {
-    /// The App Mesh targets: the user guide, the roadmap repository's bug-report
+    /// Returns the App Mesh targets: the user guide, the roadmap repository's bug-report
     /// template (`issue--bug-report.md`, with two hyphens, is the file that exists in
-    /// `aws/aws-app-mesh-roadmap/.github/ISSUE_TEMPLATE/`), and the AWS vulnerability
-    /// reporting page that the template's security notice names.
+    /// `aws/aws-app-mesh-roadmap/.github/ISSUE_TEMPLATE/`), AWS Support, and the AWS
+    /// vulnerability-reporting page that the template's security notice names.
     fn default() -> Self {
         Links {
             docs_base: "https://docs.aws.amazon.com/app-mesh/latest/userguide/".to_owned(),
@@ -38,9 +38,9 @@ impl Default for Links {
             issue_template: Some("issue--bug-report.md".to_owned()),
             issue_labels: Some("Bug".to_owned()),
             issue_title: Some("Bug: describe bug here".to_owned()),
-            // NOTE: the troubleshooting pages say "contact AWS Support" without a URL in
-            // the collected reference text; this is the AWS Support Center console.
-            support_url: "https://console.aws.amazon.com/support/home".to_owned(),
+            // The user guide's "contact AWS Support" links point at
+            // `http://aws.amazon.com/premiumsupport/`; this is the same page over HTTPS.
+            support_url: "https://aws.amazon.com/premiumsupport/".to_owned(),
             vulnerability_report_url: "https://aws.amazon.com/security/vulnerability-reporting/"
                 .to_owned(),
         }
@@ -91,7 +91,7 @@ impl Links {
         url
     }
 
-    /// The URL an escalation button opens; a bug report gets the default title only.
+    /// Returns the URL an escalation button opens. A bug report gets the default title only.
     pub fn escalation_url(&self, kind: EscalationKind) -> String {
         match kind {
             EscalationKind::BugReport => self.issue_url(None, None),
@@ -123,4 +123,50 @@ pub(crate) fn encode_query_value(value: &str) -> String {
         }
     }
     encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_value_encoding() {
+        let cases = [
+            ("Bug: describe bug here", "Bug%3A+describe+bug+here"),
+            ("issue--bug-report.md", "issue--bug-report.md"),
+            ("a&b=c#d", "a%26b%3Dc%23d"),
+            ("line\nbreak", "line%0Abreak"),
+            ("naïve", "na%C3%AFve"),
+            ("", ""),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(encode_query_value(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn issue_url_appends_to_existing_query() {
+        let links = Links {
+            issue_new_url: "https://desk.example.com/new?queue=mesh".to_owned(),
+            issue_template: None,
+            issue_labels: None,
+            issue_title: None,
+            ..Links::default()
+        };
+        assert_eq!(
+            links.issue_url(Some("TLS"), None),
+            "https://desk.example.com/new?queue=mesh&title=TLS"
+        );
+        assert_eq!(links.issue_url(None, None), "https://desk.example.com/new?queue=mesh");
+    }
+
+    #[test]
+    fn doc_url_skips_empty_anchor() {
+        let link =
+            DocLink { page: "tls".to_owned(), anchor: Some(String::new()), title: String::new() };
+        assert_eq!(
+            Links::default().doc_url(&link),
+            "https://docs.aws.amazon.com/app-mesh/latest/userguide/tls.html"
+        );
+    }
 }

@@ -8,7 +8,7 @@ pub struct Symptom {
     /// Kebab-case id, also the documentation anchor suffix (`tls-client-policy`).
     pub id: String,
     pub title: String,
-    /// What the person observes, in one or two sentences.
+    /// The observed failure, in one or two sentences.
     pub description: String,
     /// Id of the first node walked for this symptom.
     pub start: String,
@@ -94,7 +94,7 @@ impl Step {
 /// A shell command (or admin request) that prints the evidence a step needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceCommand {
-    /// What the command shows, e.g. "TLS counters of every listener and cluster".
+    /// Description of the output, e.g. "TLS counters of every listener and cluster".
     pub label: String,
     /// The exact command line, e.g. `curl -s http://localhost:9901/stats | grep ssl`.
     pub command: String,
@@ -134,6 +134,21 @@ pub enum Scope {
     Cluster,
 }
 
+impl Scope {
+    /// Returns the side that an Envoy stat name or prefix belongs to: `listener.` stats are the
+    /// terminating side and `cluster.` stats the originating side. Other names, such as
+    /// `http.` or `server.` stats, belong to neither.
+    pub fn from_stat_name(name: &str) -> Option<Scope> {
+        if name.starts_with("listener.") {
+            Some(Scope::Listener)
+        } else if name.starts_with("cluster.") {
+            Some(Scope::Cluster)
+        } else {
+            None
+        }
+    }
+}
+
 /// A finding code handed to [`crate::tree::Walker::apply_evidence`], with the side it
 /// was seen on when the diagnosis knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -162,6 +177,18 @@ impl From<String> for EvidenceCode {
     }
 }
 
+impl From<&String> for EvidenceCode {
+    fn from(code: &String) -> Self {
+        EvidenceCode { code: code.clone(), scope: None }
+    }
+}
+
+impl From<(&str, Option<Scope>)> for EvidenceCode {
+    fn from((code, scope): (&str, Option<Scope>)) -> Self {
+        EvidenceCode { code: code.to_owned(), scope }
+    }
+}
+
 impl From<(&str, Scope)> for EvidenceCode {
     fn from((code, scope): (&str, Scope)) -> Self {
         EvidenceCode { code: code.to_owned(), scope: Some(scope) }
@@ -180,7 +207,7 @@ pub struct Conclusion {
     pub cause: String,
     pub fix: Vec<FixStep>,
     pub links: Vec<DocLink>,
-    /// Where to go when the fix does not help, in the order to offer them.
+    /// Escalation targets for when the fix does not help, in the order to offer them.
     pub escalation: Vec<EscalationKind>,
 }
 
@@ -222,12 +249,55 @@ pub enum EscalationKind {
 }
 
 impl EscalationKind {
-    /// The kebab-case name used in the tree data.
+    /// Returns the kebab-case name used in the tree data.
     pub fn as_str(self) -> &'static str {
         match self {
             EscalationKind::BugReport => "bug-report",
             EscalationKind::AwsSupport => "aws-support",
             EscalationKind::VulnerabilityReport => "vulnerability-report",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_from_stat_names() {
+        let cases = [
+            ("listener.0.0.0.0_15000.ssl.handshake", Some(Scope::Listener)),
+            ("cluster.cds_egress_mesh_node_http_8080.ssl.handshake", Some(Scope::Cluster)),
+            ("http.ingress.downstream_cx_ssl_total", None),
+            ("listener_manager.lds.update_rejected", None),
+            ("", None),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(Scope::from_stat_name(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn evidence_code_matches_scoped_rules() {
+        let rule =
+            |scope| AnsweredBy { code: "tls-in-use".to_owned(), scope, answer: "holds".to_owned() };
+        let listener = EvidenceCode::from(("tls-in-use", Scope::Listener));
+        let bare = EvidenceCode::from("tls-in-use");
+        assert!(listener.matches(&rule(None)));
+        assert!(listener.matches(&rule(Some(Scope::Listener))));
+        assert!(!listener.matches(&rule(Some(Scope::Cluster))));
+        assert!(bare.matches(&rule(None)));
+        assert!(!bare.matches(&rule(Some(Scope::Listener))));
+        assert!(!EvidenceCode::from("tls-not-in-use").matches(&rule(None)));
+    }
+
+    #[test]
+    fn doc_link_absolute_pages() {
+        let link =
+            |page: &str| DocLink { page: page.to_owned(), anchor: None, title: String::new() };
+        assert!(link("https://www.envoyproxy.io/docs").is_absolute());
+        assert!(link("http://aws.amazon.com/security/").is_absolute());
+        assert!(!link("troubleshooting-security").is_absolute());
+        assert!(!link("httpsomething").is_absolute());
     }
 }
