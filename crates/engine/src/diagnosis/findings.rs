@@ -97,6 +97,8 @@ codes! {
     TlsProtocolMismatch => "tls-protocol-mismatch",
     TlsKeyUnsupported => "tls-key-unsupported",
     TlsPrivateKeyPasted => "tls-private-key-pasted",
+    TlsCertUsage => "tls-cert-usage",
+    TlsClientPolicyCaNotRoot => "tls-client-policy-ca-not-root",
     ElbTargetPortMismatch => "elb-target-port-mismatch",
     ElbTargetProtocol => "elb-target-protocol",
     ElbHealthCheckProtocol => "elb-health-check-protocol",
@@ -395,6 +397,26 @@ static SPECS: &[Spec] = &[
         links: &[TLS_PREREQUISITES],
     },
     Spec {
+        code: Code::TlsCertUsage,
+        severity: Severity::Error,
+        family: Family::Tls,
+        title: "The certificate's key usage does not allow its role in the handshake",
+        remediation: "Reissue the certificate with keyUsage `digitalSignature` and an \
+            extendedKeyUsage that allows its role: `serverAuth` for a listener certificate, \
+            `clientAuth` for a client policy certificate in mutual TLS.",
+        links: &[TLS_PREREQUISITES, MTLS_CERTIFICATES],
+    },
+    Spec {
+        code: Code::TlsClientPolicyCaNotRoot,
+        severity: Severity::Warning,
+        family: Family::Tls,
+        title: "A CA in the client policy's trust is not a root CA",
+        remediation: "Put the root CA (self-signed) of the chain in the client policy's \
+            `validation.trust`: App Mesh requires private CAs used in TLS client policies to be \
+            root CAs.",
+        links: &[TLS_PREREQUISITES, ENVOY_TLS_CONFIG],
+    },
+    Spec {
         code: Code::ElbTargetPortMismatch,
         severity: Severity::Error,
         family: Family::LoadBalancer,
@@ -573,7 +595,9 @@ mod tests {
             "tls-cert-expired",
             "tls-cert-expiring-soon",
             "tls-cert-not-yet-valid",
+            "tls-cert-usage",
             "tls-client-cert-missing",
+            "tls-client-policy-ca-not-root",
             "tls-in-use",
             "tls-key-unsupported",
             "tls-no-ca-cert",
@@ -598,7 +622,10 @@ mod tests {
             let spec = code.spec();
             if !matches!(
                 code,
-                Code::TlsInUse | Code::TlsCertExpiringSoon | Code::TlsPrivateKeyPasted
+                Code::TlsInUse
+                    | Code::TlsCertExpiringSoon
+                    | Code::TlsPrivateKeyPasted
+                    | Code::TlsClientPolicyCaNotRoot
             ) {
                 assert_eq!(spec.severity, Severity::Error, "{code}");
             }

@@ -24,6 +24,7 @@ pub fn specificity(code: Code) -> u8 {
         | Code::TlsClientCertMissing
         | Code::TlsProtocolMismatch
         | Code::TlsKeyUnsupported
+        | Code::TlsCertUsage
         | Code::TlsNoCertChain
         | Code::TlsNoCaCert
         | Code::ElbTargetPortMismatch
@@ -37,7 +38,10 @@ pub fn specificity(code: Code) -> u8 {
         // Causes that need a second look to find what to change.
         Code::ConnControlPlaneDisconnected | Code::ConnNoHealthyUpstream | Code::TlsNotInUse => 2,
         Code::TlsVerifyFailed => 1,
-        Code::TlsCertExpiringSoon | Code::TlsPrivateKeyPasted | Code::TlsInUse => 0,
+        Code::TlsCertExpiringSoon
+        | Code::TlsPrivateKeyPasted
+        | Code::TlsInUse
+        | Code::TlsClientPolicyCaNotRoot => 0,
     }
 }
 

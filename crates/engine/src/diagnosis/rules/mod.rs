@@ -4,6 +4,7 @@
 //! rules causes out, and asks for more evidence through the [`Collector`];
 //! ranking and merging happen afterwards in [`super::rank`].
 
+mod certificates;
 mod certs;
 mod connectivity;
 mod messages;
@@ -186,6 +187,7 @@ pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) 
     connectivity::run_messages(&found, out);
     connectivity::run_access_logs(inputs, out);
     certs::run(inputs, options, out);
+    certificates::run(inputs, options, out);
 }
 
 #[cfg(test)]

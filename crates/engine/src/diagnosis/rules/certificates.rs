@@ -1,0 +1,246 @@
+//! Pasted PEM certificates: the verdicts of the certificate verifier mapped to
+//! findings, a pasted private key, and PEM text that Envoy would reject.
+//!
+//! The verifier ([`crate::x509::verify`]) builds chains, checks signatures,
+//! dates, keys, usages and SANs, and names a finding code for each problem.
+//! This rule quotes where each certificate was pasted and says which trust
+//! bundle was used: the `--trust-bundle` certificates, or else the self-signed
+//! CA certificates among the inputs.
+
+use super::{quote, Collector};
+use crate::diagnosis::{Code, Confidence, EvidenceLine, Finding, Input, Options, Symptom};
+use crate::evidence::pem::{PemBundle, PrivateKeyKind};
+use crate::evidence::Records;
+use crate::x509::{self, CertProblem, CertSource, Certificate, Checks, Role, Trust, TrustSource};
+
+/// Where one distinct certificate was pasted (the same certificate can be pasted
+/// in several inputs; the verifier sees it once).
+struct Pasted<'a> {
+    certificate: &'a Certificate,
+    places: Vec<(&'a Input, usize, usize)>,
+}
+
+fn collect<'a>(inputs: &'a [Input]) -> Vec<Pasted<'a>> {
+    let mut pasted: Vec<Pasted<'a>> = Vec::new();
+    for input in inputs {
+        for bundle in pem_bundles(input) {
+            for cert in &bundle.certificates {
+                let place = (input, cert.first_line, cert.last_line);
+                let fingerprint = &cert.certificate.sha256_fingerprint;
+                match pasted
+                    .iter_mut()
+                    .find(|seen| &seen.certificate.sha256_fingerprint == fingerprint)
+                {
+                    Some(seen) => seen.places.push(place),
+                    None => {
+                        pasted.push(Pasted { certificate: &cert.certificate, places: vec![place] })
+                    }
+                }
+            }
+        }
+    }
+    pasted
+}
+
+fn pem_bundles(input: &Input) -> impl Iterator<Item = &PemBundle> {
+    input.parsed.parts.iter().filter_map(|part| match &part.records {
+        Records::Pem(bundle) => Some(bundle),
+        _ => None,
+    })
+}
+
+pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
+    private_keys(inputs, out);
+    glued_pem_blocks(inputs, out);
+
+    let pasted = collect(inputs);
+    if pasted.is_empty() {
+        return;
+    }
+    let bundle = collect(&options.trust_bundle);
+    let certificates: Vec<Certificate> = pasted.iter().map(|p| p.certificate.clone()).collect();
+    let anchors: Vec<Certificate> = bundle.iter().map(|p| p.certificate.clone()).collect();
+    let trust = if options.trust_bundle.is_empty() {
+        Trust::SelfSignedInInput
+    } else {
+        Trust::Bundle(&anchors)
+    };
+    let role = match options.symptom {
+        Some(Symptom::TlsClientPolicy | Symptom::TlsElb) => Some(Role::Server),
+        _ => None,
+    };
+    let checks = Checks {
+        now: options.now,
+        host: options.host.as_deref(),
+        role,
+        client_policy: !options.trust_bundle.is_empty()
+            && options.symptom == Some(Symptom::TlsClientPolicy),
+    };
+    let report = x509::verify(&certificates, trust, &checks);
+
+    let guessed_bundle = match report.trust {
+        TrustSource::Bundle { certificates } => {
+            out.note(format!(
+                "Certificates were verified against the trust bundle given ({certificates} certificate(s))."
+            ));
+            false
+        }
+        TrustSource::SelfSignedInInput { certificates } => {
+            if certificates > 0 {
+                out.note(format!(
+                    "No trust bundle was given: the {certificates} self-signed CA certificate(s) \
+                     among the inputs were taken as the trust bundle."
+                ));
+            }
+            true
+        }
+    };
+    let no_anchors = matches!(report.trust, TrustSource::SelfSignedInInput { certificates: 0 });
+    for note in &report.notes {
+        out.note(note.to_string());
+    }
+
+    for problem in &report.problems {
+        if no_anchors && matches!(problem, CertProblem::UntrustedCa { .. }) {
+            // Without any trust anchor every chain is "untrusted"; that says
+            // nothing about the peer's real trust bundle.
+            out.next_step(
+                "The CA certificates the verifying side trusts (the client policy's trust \
+                 bundle), passed with --trust-bundle or pasted as PEM",
+                None,
+            );
+            continue;
+        }
+        let Some(code) = Code::from_name(problem.code()) else {
+            out.note(problem.to_string());
+            continue;
+        };
+        let confidence = match problem {
+            CertProblem::UntrustedCa { .. } if guessed_bundle => Confidence::Likely,
+            _ => Confidence::Confirmed,
+        };
+        let mut finding = Finding::new(code, confidence)
+            .with_subject(problem.cert().to_string())
+            .with_detail(format!("{problem}."))
+            .with_evidence(evidence(problem, &pasted, &bundle));
+        if let CertProblem::Expired { .. } = problem {
+            if problem.cert().depth.is_some_and(|depth| depth > 0)
+                || certificate(problem, &pasted, &bundle).is_some_and(Certificate::is_ca)
+            {
+                finding = finding.with_detail(
+                    "This is a CA certificate: every certificate that chains to it fails \
+                     verification until the CA is renewed and the certificates it issued are \
+                     reissued.",
+                );
+            }
+        }
+        out.add(finding);
+    }
+}
+
+fn certificate<'a>(
+    problem: &CertProblem,
+    pasted: &[Pasted<'a>],
+    bundle: &[Pasted<'a>],
+) -> Option<&'a Certificate> {
+    let found = match problem.cert().source {
+        CertSource::Input(index) => pasted.get(index),
+        CertSource::Bundle(index) => bundle.get(index),
+    };
+    found.map(|p| p.certificate)
+}
+
+/// Quotes the BEGIN line of every place the certificate was pasted, and the
+/// `Not After` or `Not Before` line of an `openssl x509 -text` dump printed with it.
+fn evidence(
+    problem: &CertProblem,
+    pasted: &[Pasted<'_>],
+    bundle: &[Pasted<'_>],
+) -> Vec<EvidenceLine> {
+    let found = match problem.cert().source {
+        CertSource::Input(index) => pasted.get(index),
+        CertSource::Bundle(index) => bundle.get(index),
+    };
+    let Some(found) = found else {
+        return Vec::new();
+    };
+    let date_label = match problem {
+        CertProblem::Expired { .. } | CertProblem::ExpiringSoon { .. } => Some("Not After"),
+        CertProblem::NotYetValid { .. } => Some("Not Before"),
+        _ => None,
+    };
+    let mut lines = Vec::new();
+    for (input, first_line, _) in &found.places {
+        lines.extend(quote(input, *first_line));
+        if let Some(label) = date_label {
+            let text_line = input
+                .text
+                .lines()
+                .position(|line| line.trim_start().starts_with(label))
+                .map(|index| index + 1);
+            if let Some(line) = text_line {
+                lines.extend(quote(input, line));
+            }
+        }
+    }
+    lines
+}
+
+fn private_keys(inputs: &[Input], out: &mut Collector) {
+    for input in inputs {
+        for bundle in pem_bundles(input) {
+            for key in &bundle.private_keys {
+                let text = match key.kind {
+                    // The first line of a text dump may already hold key bytes.
+                    PrivateKeyKind::TextDump => "(private key, not repeated)".to_string(),
+                    _ => quote(input, key.line)
+                        .map(|line| line.text)
+                        .filter(|text| text.contains("PRIVATE KEY"))
+                        .unwrap_or_else(|| "(private key, not repeated)".to_string()),
+                };
+                out.add(
+                    Finding::new(Code::TlsPrivateKeyPasted, Confidence::Confirmed)
+                        .with_detail(format!(
+                            "{} starts at line {}; it was skipped and is not shown.",
+                            key.kind, key.line
+                        ))
+                        .with_evidence([EvidenceLine {
+                            input: input.name().to_string(),
+                            line: key.line,
+                            text,
+                        }]),
+                );
+            }
+        }
+    }
+}
+
+/// `-----END CERTIFICATE----------BEGIN CERTIFICATE-----` on one line: two PEM
+/// blocks concatenated without a newline, which Envoy rejects with
+/// `Failed to load certificate chain`.
+fn glued_pem_blocks(inputs: &[Input], out: &mut Collector) {
+    for input in inputs {
+        for part in &input.parsed.parts {
+            if !matches!(part.records, Records::Pem(_)) {
+                continue;
+            }
+            for line in part.first_line..=part.last_line {
+                let Some(text) = input.line(line) else { continue };
+                let glued = text.find("-----END ").is_some_and(|end| {
+                    text.get(end..).is_some_and(|rest| rest.contains("-----BEGIN "))
+                });
+                if glued {
+                    out.add(
+                        Finding::new(Code::TlsNoCertChain, Confidence::Likely)
+                            .with_detail(
+                                "Two PEM blocks are glued on one line (no newline between END and \
+                                 BEGIN). Envoy rejects such a chain (`Failed to load certificate \
+                                 chain`) and keeps serving the certificate it had.",
+                            )
+                            .with_evidence(quote(input, line)),
+                    );
+                }
+            }
+        }
+    }
+}
