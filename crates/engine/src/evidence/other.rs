@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::envoy_log::clean_line;
 use super::messages::{self, Event};
 use super::Warning;
 
@@ -33,14 +34,14 @@ pub struct OtherLine {
 pub fn parse(text: &str, first_line: usize) -> (OtherText, Vec<Warning>) {
     let mut other = OtherText::default();
     for (offset, raw) in text.lines().enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let line = clean_line(raw);
         if line.trim().is_empty() {
             continue;
         }
         other.lines.push(OtherLine {
             line: first_line + offset,
-            text: line.to_string(),
-            events: messages::scan(line),
+            events: messages::scan(&line),
+            text: line.into_owned(),
         });
     }
     (other, Vec::new())
