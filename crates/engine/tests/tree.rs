@@ -80,6 +80,34 @@ fn builtin_steps_have_question_commands_and_answers() {
 }
 
 #[test]
+fn builtin_step_inputs_are_known_kinds() {
+    // The input kinds that the evidence detection reports.
+    let kinds = [
+        "stats-text",
+        "stats-json",
+        "stats-prometheus",
+        "certs",
+        "envoy-log",
+        "access-log",
+        "pem",
+        "target-group",
+        "other",
+    ];
+    for step in builtin().steps() {
+        for input in &step.inputs {
+            assert!(kinds.contains(&input.as_str()), "{}: unknown input kind {input}", step.id);
+        }
+        if !step.answered_by.is_empty() {
+            assert!(
+                !step.inputs.is_empty(),
+                "{}: evidence answers it but no input is named",
+                step.id
+            );
+        }
+    }
+}
+
+#[test]
 fn builtin_covers_the_connectivity_checklist() {
     let text = serde_json::to_string(builtin()).expect("tree serialises");
     let needles = [
@@ -545,6 +573,18 @@ fn evidence_is_overridden_by_person() {
     assert_eq!(current_id(&walker).as_deref(), Some("cp-admin-interface"));
     walker.clear_answer("orig-app-tls");
     assert_eq!(walker.conclusion().map(|c| c.id.as_str()), Some("app-originates-tls"));
+}
+
+#[test]
+fn evidence_from_response_body_skips_debug_logging() {
+    // A 503 body that carries `TLS error: Secret is not supplied by SDS` shows the TLS
+    // error without debug logging.
+    let mut walker = walk(builtin(), "tls-client-policy", &CONNECTIVITY_CLEAR[..10]);
+    walker.apply_evidence(["tls-secret-not-supplied"]);
+    let debug = walker.given_answer("cp-debug-logging").expect("answered by evidence");
+    assert_eq!(debug.answer.id, "error-shown");
+    assert_eq!(walker.conclusion().map(|c| c.id.as_str()), Some("secret-not-supplied"));
+    assert_eq!(walker.progress().answered, 12);
 }
 
 #[test]
