@@ -11,7 +11,6 @@
 //! redacted already (see [`crate::redact`]): nothing here removes host names or
 //! addresses.
 
-
 use crate::config::Config;
 
 /// Maximum length of the generated URL, in bytes of its ASCII text.
@@ -151,16 +150,20 @@ pub fn form_urlencode(text: &str) -> String {
 }
 
 fn push_encoded_byte(out: &mut String, byte: u8) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     if byte.is_ascii_alphanumeric() || matches!(byte, b'*' | b'-' | b'.' | b'_') {
         out.push(char::from(byte));
     } else if byte == b' ' {
         out.push('+');
     } else {
         out.push('%');
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        out.push(hex_digit(byte >> 4));
+        out.push(hex_digit(byte & 0x0f));
     }
+}
+
+/// The upper-case hex digit of a value below 16.
+fn hex_digit(nibble: u8) -> char {
+    char::from_digit(u32::from(nibble), 16).map_or('0', |c| c.to_ascii_uppercase())
 }
 
 /// Length of [`form_urlencode`]'s output, without building it.

@@ -16,5 +16,6 @@ pub mod config;
 pub mod diagnosis;
 pub mod evidence;
 pub mod issue_link;
+pub mod redact;
 pub mod tree;
 pub mod x509;

@@ -38,9 +38,11 @@ fn shipped_config_json_equals_defaults() {
 
 #[test]
 fn to_json_round_trips() {
-    let mut config = Config::default();
-    config.support_url = "mailto:help@portal.test".to_string();
-    config.support_label = "Portal help desk".to_string();
+    let config = Config {
+        support_url: "mailto:help@portal.test".to_string(),
+        support_label: "Portal help desk".to_string(),
+        ..Config::default()
+    };
     let (read, warnings) = Config::from_json(&config.to_json());
     assert!(warnings.is_empty(), "warnings: {warnings:?}");
     assert_eq!(read, config);
