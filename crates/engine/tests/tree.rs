@@ -442,6 +442,19 @@ fn walker_starts_at_symptom_start() {
 }
 
 #[test]
+fn walker_equality_needs_same_tree() {
+    let copy = builtin().clone();
+    let on_builtin = Walker::new(builtin(), "tls-elb").expect("symptom exists");
+    let on_copy = Walker::new(&copy, "tls-elb").expect("symptom exists");
+    assert_ne!(on_builtin, on_copy, "a copy of the tree is another tree");
+
+    let mut changed = on_builtin.clone();
+    assert_eq!(changed, on_builtin);
+    changed.answer("elb-admin-interface", "yes").expect("answer is accepted");
+    assert_ne!(changed, on_builtin);
+}
+
+#[test]
 fn walker_rejects_unknown_ids() {
     assert!(Walker::new(builtin(), "tls-everything").is_err());
     let mut walker = Walker::new(builtin(), "tls-elb").expect("symptom exists");

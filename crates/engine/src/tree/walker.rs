@@ -67,7 +67,7 @@ pub(super) struct EvidenceAnswer {
 }
 
 /// The state of one diagnosis: the symptom, the answers given, and the step shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Walker<'t> {
     tree: &'t Tree,
     symptom: &'t Symptom,
@@ -79,6 +79,21 @@ pub struct Walker<'t> {
     /// step (or the conclusion).
     pub(super) cursor: Option<String>,
 }
+
+/// Two walkers are equal when they walk the same tree (the same instance, not a copy)
+/// with the same symptom, answers and shown step. Comparing the tree by address keeps
+/// the comparison cheap for callers that compare states on every change.
+impl PartialEq for Walker<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.tree, other.tree)
+            && self.symptom.id == other.symptom.id
+            && self.person == other.person
+            && self.evidence == other.evidence
+            && self.cursor == other.cursor
+    }
+}
+
+impl Eq for Walker<'_> {}
 
 /// The path from the symptom's first node, as far as the answers lead.
 struct Walk<'t> {
