@@ -1,12 +1,478 @@
-//! TODO: scaffold, replaced by the real parser.
+//! PEM certificates as people paste them: one block or many, inside the text
+//! that `openssl x509 -text` or `openssl s_client -showcerts` prints around
+//! them, behind shell continuation prompts (`> `), with CRLF line ends or with
+//! the line breaks lost. A DER file dropped on the page is read by [`parse_der`].
+//!
+//! Private keys are detected and skipped: the bundle records only the kind of
+//! key and the line where it starts, and no field or warning holds any byte or
+//! character of the key, so nothing downstream can repeat it.
+
+use std::fmt;
+
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
 
 use super::Warning;
+use crate::x509::Certificate;
 
-#[derive(Clone, Debug, Default)]
-pub struct PemBundle;
+/// Everything read from one paste.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PemBundle {
+    /// Certificates in the order they were pasted.
+    pub certificates: Vec<PemCertificate>,
+    /// Private keys found, which the diagnosis reports as `tls-private-key-pasted`.
+    pub private_keys: Vec<PrivateKeyFound>,
+    /// Blocks of other kinds (`CERTIFICATE REQUEST`, `PUBLIC KEY`, …), which are skipped.
+    pub other_blocks: Vec<OtherBlock>,
+}
+
+/// One certificate and where it was in the paste.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PemCertificate {
+    /// 1-based line of the BEGIN marker in the whole input (1 for a DER file).
+    pub first_line: usize,
+    /// 1-based line of the END marker.
+    pub last_line: usize,
+    pub certificate: Certificate,
+}
+
+/// The presence of a private key. It holds no key material by construction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrivateKeyFound {
+    /// 1-based line where the key starts in the whole input.
+    pub line: usize,
+    pub kind: PrivateKeyKind,
+}
+
+/// The format of a private key, from its PEM label or DER structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrivateKeyKind {
+    /// `RSA PRIVATE KEY` (PKCS#1).
+    Rsa,
+    /// `EC PRIVATE KEY` (SEC 1).
+    Ec,
+    /// `DSA PRIVATE KEY`.
+    Dsa,
+    /// `PRIVATE KEY` (PKCS#8).
+    Pkcs8,
+    /// `ENCRYPTED PRIVATE KEY` (PKCS#8).
+    EncryptedPkcs8,
+    /// `OPENSSH PRIVATE KEY`.
+    OpenSsh,
+    /// The text `openssl rsa -text` or `openssl pkey -text` prints for a key.
+    TextDump,
+    /// Any other label that contains `PRIVATE KEY`.
+    Other,
+}
+
+impl fmt::Display for PrivateKeyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PrivateKeyKind::Rsa => "RSA private key (PKCS#1)",
+            PrivateKeyKind::Ec => "EC private key (SEC 1)",
+            PrivateKeyKind::Dsa => "DSA private key",
+            PrivateKeyKind::Pkcs8 => "private key (PKCS#8)",
+            PrivateKeyKind::EncryptedPkcs8 => "encrypted private key (PKCS#8)",
+            PrivateKeyKind::OpenSsh => "OpenSSH private key",
+            PrivateKeyKind::TextDump => "private key printed as text",
+            PrivateKeyKind::Other => "private key",
+        })
+    }
+}
+
+/// A PEM block that is neither a certificate nor a private key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherBlock {
+    pub line: usize,
+    pub label: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BlockKind {
+    Certificate,
+    PrivateKey(PrivateKeyKind),
+    Other,
+}
+
+fn block_kind(label: &str) -> BlockKind {
+    match label {
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => BlockKind::Certificate,
+        "RSA PRIVATE KEY" => BlockKind::PrivateKey(PrivateKeyKind::Rsa),
+        "EC PRIVATE KEY" => BlockKind::PrivateKey(PrivateKeyKind::Ec),
+        "DSA PRIVATE KEY" => BlockKind::PrivateKey(PrivateKeyKind::Dsa),
+        "PRIVATE KEY" => BlockKind::PrivateKey(PrivateKeyKind::Pkcs8),
+        "ENCRYPTED PRIVATE KEY" => BlockKind::PrivateKey(PrivateKeyKind::EncryptedPkcs8),
+        "OPENSSH PRIVATE KEY" => BlockKind::PrivateKey(PrivateKeyKind::OpenSsh),
+        other if other.contains("PRIVATE KEY") => BlockKind::PrivateKey(PrivateKeyKind::Other),
+        _ => BlockKind::Other,
+    }
+}
+
+const BEGIN: &str = "-----BEGIN ";
+const END: &str = "-----END ";
+const DASHES: &str = "-----";
+
+/// An open block: its label, kind, first line, and for a certificate the
+/// base64 text with the line and column each piece came from.
+struct OpenBlock {
+    label: String,
+    kind: BlockKind,
+    line: usize,
+    body: Vec<BodyPiece>,
+    damaged: bool,
+}
+
+struct BodyPiece {
+    line: usize,
+    text: String,
+}
+
+struct Parser {
+    bundle: PemBundle,
+    warnings: Vec<Warning>,
+    open: Option<OpenBlock>,
+}
 
 /// Parses `text`, whose first line is line `first_line` (1-based) of the whole input.
 pub fn parse(text: &str, first_line: usize) -> (PemBundle, Vec<Warning>) {
-    let _ = (text, first_line);
-    (PemBundle, Vec::new())
+    let mut parser = Parser { bundle: PemBundle::default(), warnings: Vec::new(), open: None };
+    for (offset, raw_line) in text.lines().enumerate() {
+        let line_number = first_line.saturating_add(offset);
+        parser.line(raw_line.trim_end_matches('\r'), line_number);
+    }
+    if let Some(open) = parser.open.take() {
+        let last_line = first_line.saturating_add(text.lines().count().saturating_sub(1));
+        parser.warnings.push(Warning::at_line(
+            open.line,
+            format!(
+                "the `{}` block that starts here has no `-----END {}-----` marker",
+                open.label, open.label
+            ),
+        ));
+        parser.close(open, last_line);
+    }
+    (parser.bundle, parser.warnings)
+}
+
+impl Parser {
+    fn line(&mut self, line: &str, number: usize) {
+        if self.open.is_none() && is_key_text_dump(line) {
+            let already = self.bundle.private_keys.last().is_some_and(|key| {
+                key.kind == PrivateKeyKind::TextDump && number.saturating_sub(key.line) < 64
+            });
+            if !already {
+                self.bundle
+                    .private_keys
+                    .push(PrivateKeyFound { line: number, kind: PrivateKeyKind::TextDump });
+            }
+            return;
+        }
+
+        let mut rest = line;
+        let mut column = 1;
+        loop {
+            match self.open.take() {
+                None => {
+                    let Some(start) = rest.find(BEGIN) else { return };
+                    let after = rest.get(start + BEGIN.len()..).unwrap_or_default();
+                    let Some(label_end) = after.find(DASHES) else {
+                        self.warnings.push(Warning::at(
+                            number,
+                            column + start,
+                            "`-----BEGIN` marker without the closing `-----`",
+                        ));
+                        return;
+                    };
+                    let label = after.get(..label_end).unwrap_or_default().trim().to_string();
+                    let kind = block_kind(&label);
+                    self.open = Some(OpenBlock {
+                        label,
+                        kind,
+                        line: number,
+                        body: Vec::new(),
+                        damaged: false,
+                    });
+                    let consumed = start + BEGIN.len() + label_end + DASHES.len();
+                    rest = rest.get(consumed..).unwrap_or_default();
+                    column += consumed;
+                }
+                Some(mut open) => {
+                    let end = rest.find(END);
+                    let begin = rest.find(BEGIN);
+                    if let Some(begin) = begin.filter(|b| end.is_none_or(|e| *b < e)) {
+                        // A new block starts before this one ended.
+                        self.body(&mut open, rest.get(..begin).unwrap_or_default(), number, column);
+                        self.warnings.push(Warning::at_line(
+                            open.line,
+                            format!(
+                                "the `{}` block that starts here has no END marker before the next BEGIN marker on line {number}",
+                                open.label
+                            ),
+                        ));
+                        self.close(open, number);
+                        rest = rest.get(begin..).unwrap_or_default();
+                        column += begin;
+                        continue;
+                    }
+                    let Some(end) = end else {
+                        self.body(&mut open, rest, number, column);
+                        self.open = Some(open);
+                        return;
+                    };
+                    self.body(&mut open, rest.get(..end).unwrap_or_default(), number, column);
+                    let after = rest.get(end + END.len()..).unwrap_or_default();
+                    let label_end = after.find(DASHES).unwrap_or(after.len());
+                    let end_label = after.get(..label_end).unwrap_or_default().trim();
+                    if end_label != open.label && matches!(open.kind, BlockKind::Certificate) {
+                        self.warnings.push(Warning::at(
+                            number,
+                            column + end,
+                            format!("END marker `{end_label}` does not match BEGIN marker `{}` on line {}", open.label, open.line),
+                        ));
+                    }
+                    self.close(open, number);
+                    let consumed = (end + END.len() + label_end + DASHES.len()).min(rest.len());
+                    rest = rest.get(consumed..).unwrap_or_default();
+                    column += consumed;
+                    if rest.trim_start().starts_with(BEGIN) {
+                        self.warnings.push(Warning::at(
+                            number,
+                            column,
+                            "an END marker and the next BEGIN marker share this line: put each marker on its own line (files joined without a newline)",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds one line's share of a block body. Private key bodies are dropped unread.
+    fn body(&mut self, open: &mut OpenBlock, text: &str, number: usize, column: usize) {
+        if !matches!(open.kind, BlockKind::Certificate) || open.damaged {
+            return;
+        }
+        let trimmed = strip_prompt(text);
+        if trimmed.is_empty() {
+            return;
+        }
+        // RFC 1421 headers such as `Proc-Type:` sit between BEGIN and the base64.
+        if trimmed.contains(':') && open.body.is_empty() {
+            return;
+        }
+        let prefix = (trimmed.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        let mut cleaned = String::with_capacity(trimmed.len());
+        for (index, character) in trimmed.char_indices() {
+            if character.is_ascii_alphanumeric() || matches!(character, '+' | '/' | '=') {
+                cleaned.push(character);
+            } else if !character.is_whitespace() && !matches!(character, '\u{200b}' | '\u{feff}') {
+                self.warnings.push(Warning::at(
+                    number,
+                    column + prefix + index,
+                    format!(
+                        "invalid base64 character `{}` in the `{}` block that starts on line {}; the block is skipped",
+                        character.escape_default(),
+                        open.label,
+                        open.line
+                    ),
+                ));
+                open.damaged = true;
+                return;
+            }
+        }
+        open.body.push(BodyPiece { line: number, text: cleaned });
+    }
+
+    fn close(&mut self, open: OpenBlock, last_line: usize) {
+        match open.kind {
+            BlockKind::PrivateKey(kind) => {
+                self.bundle.private_keys.push(PrivateKeyFound { line: open.line, kind });
+            }
+            BlockKind::Other => {
+                self.warnings.push(Warning::at_line(
+                    open.line,
+                    format!("skipped a `{}` block: only certificates are read", open.label),
+                ));
+                self.bundle.other_blocks.push(OtherBlock { line: open.line, label: open.label });
+            }
+            BlockKind::Certificate if open.damaged => {}
+            BlockKind::Certificate => self.certificate(open, last_line),
+        }
+    }
+
+    fn certificate(&mut self, open: OpenBlock, last_line: usize) {
+        let base64: String = open.body.iter().map(|piece| piece.text.as_str()).collect();
+        if base64.is_empty() {
+            self.warnings
+                .push(Warning::at_line(open.line, format!("the `{}` block is empty", open.label)));
+            return;
+        }
+        let der = match BASE64.decode(base64.as_bytes()) {
+            Ok(der) => der,
+            Err(error) => {
+                let line = error_line(&open.body, &error).unwrap_or(open.line);
+                self.warnings.push(Warning::at_line(
+                    line,
+                    format!(
+                        "the base64 of the `{}` block that starts on line {} is damaged ({error}); the block is skipped",
+                        open.label, open.line
+                    ),
+                ));
+                return;
+            }
+        };
+        match Certificate::from_der(&der) {
+            Ok(certificate) => {
+                self.bundle.certificates.push(PemCertificate {
+                    first_line: open.line,
+                    last_line,
+                    certificate,
+                });
+            }
+            Err(error) => self.warnings.push(Warning::at_line(
+                open.line,
+                format!(
+                    "the `{}` block that starts here is {error}; the block is skipped",
+                    open.label
+                ),
+            )),
+        }
+    }
+}
+
+/// Standard base64 that accepts missing padding, since pastes lose trailing `=`.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Finds the line of the body that holds the byte a base64 error points at.
+fn error_line(body: &[BodyPiece], error: &base64::DecodeError) -> Option<usize> {
+    let offset = match error {
+        base64::DecodeError::InvalidByte(offset, _)
+        | base64::DecodeError::InvalidLastSymbol(offset, _) => *offset,
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidPadding => {
+            return body.last().map(|piece| piece.line);
+        }
+    };
+    let mut seen = 0;
+    for piece in body {
+        seen += piece.text.len();
+        if offset < seen {
+            return Some(piece.line);
+        }
+    }
+    body.last().map(|piece| piece.line)
+}
+
+/// Removes leading whitespace and shell or quote prompts (`> `, `>`).
+fn strip_prompt(text: &str) -> &str {
+    let mut rest = text.trim();
+    while let Some(stripped) = rest.strip_prefix('>') {
+        rest = stripped.trim_start();
+    }
+    rest
+}
+
+/// Tells whether a line starts the text form of a private key, as printed by
+/// `openssl rsa -text`, `openssl ec -text` or `openssl pkey -text`.
+fn is_key_text_dump(line: &str) -> bool {
+    let line = strip_prompt(line);
+    line.starts_with("Private-Key: (")
+        || line.starts_with("RSA Private-Key: (")
+        || line.starts_with("ED25519 Private-Key:")
+        || line.starts_with("privateExponent:")
+}
+
+/// Reads a dropped file: DER certificates one after another, or text, which is
+/// handed to [`parse`]. A DER private key is recorded as found, never read.
+pub fn parse_der(bytes: &[u8]) -> (PemBundle, Vec<Warning>) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        if text.contains(BEGIN) {
+            return parse(text, 1);
+        }
+    }
+
+    let mut bundle = PemBundle::default();
+    let mut warnings = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let Some(length) = der_element_length(rest) else {
+            warnings.push(Warning::at_line(
+                1,
+                format!("{} bytes at offset {} are not DER", rest.len(), bytes.len() - rest.len()),
+            ));
+            break;
+        };
+        let (element, after) = rest.split_at(length.min(rest.len()));
+        match Certificate::from_der(element) {
+            Ok(certificate) => bundle.certificates.push(PemCertificate {
+                first_line: 1,
+                last_line: 1,
+                certificate,
+            }),
+            Err(error) => match der_private_key_kind(element) {
+                Some(kind) => bundle.private_keys.push(PrivateKeyFound { line: 1, kind }),
+                None => warnings.push(Warning::at_line(
+                    1,
+                    format!("the DER element at offset {} is {error}", bytes.len() - rest.len()),
+                )),
+            },
+        }
+        rest = after;
+    }
+    if bytes.is_empty() {
+        warnings.push(Warning::at_line(1, "the file is empty"));
+    }
+    (bundle, warnings)
+}
+
+/// Reads a DER tag and length at the start of `bytes` and returns the length of
+/// the whole element, header included.
+fn der_element_length(bytes: &[u8]) -> Option<usize> {
+    let (header, content) = der_header(bytes)?;
+    header.checked_add(content).filter(|total| *total <= bytes.len())
+}
+
+/// Returns the header length and the content length of the DER element at the
+/// start of `bytes` (definite lengths only, as DER requires).
+fn der_header(bytes: &[u8]) -> Option<(usize, usize)> {
+    let &first_length = bytes.get(1)?;
+    if first_length < 0x80 {
+        return Some((2, usize::from(first_length)));
+    }
+    let count = usize::from(first_length & 0x7f);
+    if count == 0 || count > 4 {
+        return None;
+    }
+    let mut length = 0usize;
+    for &byte in bytes.get(2..2 + count)? {
+        length = length.checked_mul(256)?.checked_add(usize::from(byte))?;
+    }
+    Some((2 + count, length))
+}
+
+/// Recognises the outer shape of a DER private key without reading its content:
+/// PKCS#1 and PKCS#8 start with INTEGER 0, SEC 1 with INTEGER 1, and an encrypted
+/// PKCS#8 key is a SEQUENCE of an algorithm SEQUENCE and an OCTET STRING.
+fn der_private_key_kind(element: &[u8]) -> Option<PrivateKeyKind> {
+    const SEQUENCE: u8 = 0x30;
+    const INTEGER: u8 = 0x02;
+    const OCTET_STRING: u8 = 0x04;
+    if element.first() != Some(&SEQUENCE) {
+        return None;
+    }
+    let (header, _) = der_header(element)?;
+    let inner = element.get(header..)?;
+    match inner {
+        [INTEGER, 1, 0, SEQUENCE, ..] => Some(PrivateKeyKind::Pkcs8),
+        [INTEGER, 1, 0, INTEGER, ..] => Some(PrivateKeyKind::Rsa),
+        [INTEGER, 1, 1, OCTET_STRING, ..] => Some(PrivateKeyKind::Ec),
+        [INTEGER, 1, 1, SEQUENCE, ..] => Some(PrivateKeyKind::Pkcs8),
+        [SEQUENCE, ..] => {
+            let length = der_element_length(inner)?;
+            (inner.get(length) == Some(&OCTET_STRING)).then_some(PrivateKeyKind::EncryptedPkcs8)
+        }
+        _ => None,
+    }
 }
