@@ -494,6 +494,28 @@ fn walker_answering_after_back_moves_one_step() {
 }
 
 #[test]
+fn walker_answering_after_back_passes_evidence_steps() {
+    let mut walker = walk(builtin(), "tls-elb", &ELB_ENVOY_CLEAR[..2]);
+    walker.apply_evidence(["elb-target-port-mismatch"]);
+    walker.answer("elb-listener-cert", "yes").expect("answer is accepted");
+    walker.answer("elb-filter-chain", "no").expect("answer is accepted");
+    assert_eq!(current_id(&walker).as_deref(), Some("target-port-mismatch"));
+
+    // Back from the conclusion reaches the step that evidence answered.
+    assert!(walker.back());
+    assert_eq!(current_id(&walker).as_deref(), Some("elb-target-port"));
+    assert!(walker.back());
+    assert!(walker.back());
+    assert_eq!(current_id(&walker).as_deref(), Some("elb-listener-cert"));
+
+    // Answering again shows the next step the person answered, not the evidence step.
+    walker.answer("elb-listener-cert", "yes").expect("answer is accepted");
+    assert_eq!(current_id(&walker).as_deref(), Some("elb-filter-chain"));
+    walker.answer("elb-filter-chain", "no").expect("answer is accepted");
+    assert_eq!(current_id(&walker).as_deref(), Some("target-port-mismatch"));
+}
+
+#[test]
 fn walker_change_keeps_answers_still_on_path() {
     // Answer the whole ELB walk down to the ALB branch, go back to the load balancer
     // type, switch to NLB, then back to ALB: the ALB answers return with the path.
@@ -567,6 +589,11 @@ fn evidence_answers_steps_and_moves_frontier() {
     assert_eq!(current_id(&walker).as_deref(), Some("cp-compute-environment"));
     walker.answer("cp-compute-environment", "yes").expect("answer is accepted");
     assert_eq!(walker.conclusion().map(|c| c.id.as_str()), Some("control-plane-disconnected"));
+    assert_eq!(
+        current_id(&walker).as_deref(),
+        Some("control-plane-disconnected"),
+        "the step that evidence answered is passed over"
+    );
     let given = walker.given_answer("cp-control-plane").expect("answered");
     assert_eq!(
         given.source,
@@ -817,7 +844,7 @@ fn broken_tree_walk_stops_at_cycle() {
     assert!(walker.frontier().is_none(), "a walk around a cycle has no frontier");
     assert!(walker.conclusion().is_none());
     assert_eq!(walker.progress().answered, 2);
-    assert_eq!(current_id(&walker).as_deref(), Some("first"), "the answer moves to its next step");
+    assert!(walker.current().is_none(), "a walk around a cycle has no step to show");
     assert!(tree.max_steps_to_conclusion("first") >= 1);
 }
 

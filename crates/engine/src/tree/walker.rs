@@ -127,20 +127,27 @@ impl<'t> Walker<'t> {
     }
 
     /// Records the person's answer to a step, replacing any earlier answer (the
-    /// person's or the evidence's). When the step is on the path, the walk moves to
-    /// the node that answer leads to.
+    /// person's or the evidence's). When the step is on the path, the walk moves past
+    /// it to the next step the person answered earlier, so they can review it, or else
+    /// to the frontier. Steps that evidence answered are passed over.
     pub fn answer(&mut self, step_id: &str, answer_id: &str) -> Result<(), WalkError> {
         let step =
             self.tree.step(step_id).ok_or_else(|| WalkError::UnknownStep(step_id.to_owned()))?;
-        let answer = step.answer(answer_id).ok_or_else(|| WalkError::UnknownAnswer {
-            step: step_id.to_owned(),
-            answer: answer_id.to_owned(),
-        })?;
-        self.person.insert(step.id.clone(), answer.id.clone());
-        let on_path = self.walk().answered.iter().any(|given| given.step.id == step.id);
-        if on_path {
-            self.cursor = Some(answer.next.clone());
-            self.normalise_cursor();
+        if step.answer(answer_id).is_none() {
+            return Err(WalkError::UnknownAnswer {
+                step: step_id.to_owned(),
+                answer: answer_id.to_owned(),
+            });
+        }
+        self.person.insert(step.id.clone(), answer_id.to_owned());
+        let walk = self.walk();
+        if let Some(position) = walk.answered.iter().position(|given| given.step.id == step.id) {
+            self.cursor = walk
+                .answered
+                .iter()
+                .skip(position + 1)
+                .find(|given| given.source == AnswerSource::Person)
+                .map(|given| given.step.id.clone());
         }
         Ok(())
     }
