@@ -9,7 +9,7 @@
 use std::cmp::Reverse;
 
 use super::rules::Collector;
-use super::{Code, Confidence, Diagnosis, Family, Finding, NextStep, Options, Severity, Symptom};
+use super::{Code, Confidence, Diagnosis, Family, Finding, NextStep, Options, Symptom};
 
 /// How specific a code is as an explanation; higher wins among equals.
 pub fn specificity(code: Code) -> u8 {
@@ -82,7 +82,7 @@ pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
         )
     });
 
-    if !findings.iter().any(|finding| finding.severity == Severity::Error) {
+    if findings.is_empty() {
         add_generic_next_steps(&mut next_steps, options.symptom);
     }
 

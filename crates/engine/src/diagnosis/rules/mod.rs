@@ -7,8 +7,10 @@
 mod certificates;
 mod certs;
 mod connectivity;
+mod counters;
 mod messages;
 mod san;
+mod stats;
 
 use super::{Code, EvidenceLine, Finding, Input, NextStep, Options, RuledOut};
 use crate::evidence::messages::Event;
@@ -47,10 +49,6 @@ impl Collector {
         if !self.notes.contains(&note) {
             self.notes.push(note);
         }
-    }
-
-    pub fn has(&self, code: Code) -> bool {
-        self.findings.iter().any(|finding| finding.code == code)
     }
 }
 
@@ -188,6 +186,10 @@ pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) 
     connectivity::run_access_logs(inputs, out);
     certs::run(inputs, options, out);
     certificates::run(inputs, options, out);
+    for snapshot in stats::snapshots(inputs, out) {
+        stats::connectivity(&snapshot, out);
+        counters::run(&snapshot, options, out);
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,260 @@
+//! `/stats` dumps: which snapshot the rules read, and the connectivity checks
+//! of the App Mesh checklist that counters answer.
+//!
+//! Two dumps of one Envoy are read as a difference (what happened between
+//! them); a counter that went down means Envoy restarted in between, so the
+//! later dump is read alone. Facts: Envoy's listener, cluster and server stats
+//! docs; App Mesh `troubleshooting-connectivity` (`mesh-allow-all`) and
+//! `troubleshooting-best-practices` (`control_plane.connected_state`, 1 when
+//! connected).
+
+use super::{quote, Collector};
+use crate::diagnosis::{Code, Confidence, Finding, Input};
+use crate::evidence::stats::{AppMeshTarget, ClusterName, Scope, ScopeKind, Stats};
+use crate::evidence::Records;
+
+/// The stats the rules read, and the input whose lines they quote.
+pub(crate) struct Snapshot<'a> {
+    pub input: &'a Input,
+    pub stats: Stats,
+    /// The earlier dump when `stats` holds the difference of two.
+    pub earlier: Option<(&'a Input, &'a Stats)>,
+}
+
+impl Snapshot<'_> {
+    /// Describes a counter for a detail line: its value, and for a difference the
+    /// two readings it came from.
+    pub fn describe(&self, full_name: &str, value: u64) -> String {
+        let Some((_, earlier)) = self.earlier else {
+            return format!("{full_name} = {value}");
+        };
+        match earlier.counter(full_name) {
+            Some((before, _)) => format!(
+                "{full_name} rose by {value} (from {before} to {})",
+                before.saturating_add(value)
+            ),
+            None => format!("{full_name} = {value} (not in the earlier dump)"),
+        }
+    }
+}
+
+/// Picks the stats to read: two dumps that share a listener or cluster are two
+/// snapshots of one Envoy, read as their difference; every other dump alone.
+pub(crate) fn snapshots<'a>(inputs: &'a [Input], out: &mut Collector) -> Vec<Snapshot<'a>> {
+    let mut dumps: Vec<(&'a Input, &'a Stats)> = Vec::new();
+    for input in inputs {
+        for part in &input.parsed.parts {
+            if let Records::Stats(stats) = &part.records {
+                if !stats.is_empty() {
+                    dumps.push((input, stats));
+                }
+            }
+        }
+    }
+
+    if let [(earlier_input, earlier), (later_input, later)] = dumps.as_slice() {
+        if share_a_scope(earlier, later) {
+            let delta = later.delta(earlier);
+            if let Some(reset) = &delta.reset {
+                out.note(format!(
+                    "Two /stats dumps of one Envoy: `{}` went down from {} ({} line {}) to {} \
+                     ({} line {}), so Envoy restarted between them. The later dump ({}) is read \
+                     alone.",
+                    reset.name,
+                    reset.earlier,
+                    earlier_input.name(),
+                    reset.earlier_line,
+                    reset.later,
+                    later_input.name(),
+                    reset.later_line,
+                    later_input.name()
+                ));
+                return vec![Snapshot { input: later_input, stats: delta.stats, earlier: None }];
+            }
+            out.note(format!(
+                "Two /stats dumps of one Envoy: the rules read the difference, {} minus {}, so \
+                 the counters show what happened between the two.",
+                later_input.name(),
+                earlier_input.name()
+            ));
+            return vec![Snapshot {
+                input: later_input,
+                stats: delta.stats,
+                earlier: Some((earlier_input, earlier)),
+            }];
+        }
+    }
+    dumps
+        .into_iter()
+        .map(|(input, stats)| Snapshot { input, stats: stats.clone(), earlier: None })
+        .collect()
+}
+
+fn share_a_scope(first: &Stats, second: &Stats) -> bool {
+    first.listeners().iter().any(|scope| second.listener(scope.name()).is_some())
+        || first.clusters().iter().any(|scope| second.cluster(scope.name()).is_some())
+}
+
+/// Connectivity checks read from counters.
+pub(crate) fn connectivity(snapshot: &Snapshot<'_>, out: &mut Collector) {
+    let stats = &snapshot.stats;
+    let input = snapshot.input;
+
+    if let Some((state, line)) = stats.counter("control_plane.connected_state") {
+        if state == 0 {
+            out.add(
+                Finding::new(Code::ConnControlPlaneDisconnected, Confidence::Confirmed)
+                    .with_detail(
+                        "`control_plane.connected_state` is 0: Envoy is not connected to its \
+                         management server, so its configuration may be missing or stale.",
+                    )
+                    .with_evidence(quote(input, line)),
+            );
+        } else {
+            out.rule_out(
+                Code::ConnControlPlaneDisconnected,
+                format!(
+                    "`control_plane.connected_state` is {state} in {}: Envoy is connected",
+                    input.name()
+                ),
+                quote(input, line).into_iter().collect(),
+            );
+        }
+    }
+
+    for stat in stats.update_rejected() {
+        let Some(value) = stat.number().filter(|value| *value > 0) else { continue };
+        out.add(
+            Finding::new(Code::ConnConfigRejected, Confidence::Confirmed)
+                .with_subject(stat.name.clone())
+                .with_detail(format!(
+                    "{}: Envoy rejected configuration it was sent. The rejection reason is in the \
+                     log (`gRPC config for … rejected: …`, warning level).",
+                    snapshot.describe(&stat.name, value)
+                ))
+                .with_evidence(quote(input, stat.line)),
+        );
+        out.next_step(
+            "The rejection reason in Envoy's log",
+            Some("kubectl logs <pod> -c envoy | grep -i rejected"),
+        );
+    }
+
+    for scope in stats.listeners() {
+        if let Some((value, line)) = positive(scope, "no_filter_chain_match") {
+            out.add(
+                Finding::new(Code::ConnNoFilterChain, Confidence::Confirmed)
+                    .with_subject(format!("listener {}", scope.name()))
+                    .with_detail(format!(
+                        "{}: connections arrived that no filter chain accepts (wrong port, \
+                         or TLS and plaintext mixed).",
+                        snapshot.describe(&full(scope, "no_filter_chain_match"), value)
+                    ))
+                    .with_evidence(quote(input, line)),
+            );
+        }
+    }
+
+    for scope in stats.clusters() {
+        cluster_connectivity(snapshot, scope, out);
+    }
+
+    for stat in stats.other().stats() {
+        let is_no_route = stat.name.starts_with("http.") && stat.name.ends_with(".no_route");
+        let Some(value) = stat.number().filter(|value| is_no_route && *value > 0) else { continue };
+        out.add(
+            Finding::new(Code::ConnNoRouteMatch, Confidence::Confirmed)
+                .with_detail(format!(
+                    "{}: requests matched no route of the route configuration.",
+                    snapshot.describe(&stat.name, value)
+                ))
+                .with_evidence(quote(input, stat.line)),
+        );
+    }
+}
+
+fn cluster_connectivity(snapshot: &Snapshot<'_>, scope: &Scope, out: &mut Collector) {
+    let input = snapshot.input;
+    let name = scope.name();
+
+    if let Some(ClusterName::AppMesh(cluster)) = cluster_name(scope) {
+        if matches!(cluster.target, AppMeshTarget::MeshAllowAll { .. }) {
+            let traffic = positive(scope, "upstream_rq_total")
+                .or_else(|| positive(scope, "upstream_cx_total"));
+            if let Some((value, line)) = traffic {
+                out.add(
+                    Finding::new(Code::ConnMeshAllowAll, Confidence::Confirmed)
+                        .with_subject(format!("cluster {name}"))
+                        .with_detail(format!(
+                            "{}: egress went through the `ALLOW_ALL` passthrough, so Envoy did \
+                             not match the destination to a virtual service of the mesh.",
+                            snapshot.describe(&format!("cluster.{name}.upstream_rq_total"), value)
+                        ))
+                        .with_evidence(quote(input, line)),
+                );
+            }
+        }
+    }
+
+    let none_healthy = positive(scope, "upstream_cx_none_healthy");
+    let healthy = scope.gauge("membership_healthy");
+    let total = scope.gauge("membership_total");
+    let no_members = matches!((healthy, total), (Some((0, _)), Some((members, _))) if members > 0);
+    if none_healthy.is_some() || no_members {
+        let mut finding = Finding::new(Code::ConnNoHealthyUpstream, Confidence::Confirmed)
+            .with_subject(format!("cluster {name}"));
+        if let Some((value, line)) = none_healthy {
+            finding = finding
+                .with_detail(format!(
+                    "{}: connections found no healthy host.",
+                    snapshot.describe(&full(scope, "upstream_cx_none_healthy"), value)
+                ))
+                .with_evidence(quote(input, line));
+        }
+        if let (true, Some((_, healthy_line)), Some((members, total_line))) =
+            (no_members, healthy, total)
+        {
+            finding = finding
+                .with_detail(format!("`membership_healthy` is 0 of `membership_total` {members}."))
+                .with_evidence(quote(input, healthy_line))
+                .with_evidence(quote(input, total_line));
+        }
+        out.add(finding);
+    }
+
+    if let Some((value, line)) = positive(scope, "upstream_cx_connect_fail") {
+        let tls_failures = ["ssl.connection_error", "ssl.fail_verify_error", "ssl.fail_verify_san"]
+            .iter()
+            .any(|counter| positive(scope, counter).is_some());
+        if !tls_failures {
+            out.add(
+                Finding::new(Code::ConnRefused, Confidence::Likely)
+                    .with_subject(format!("cluster {name}"))
+                    .with_detail(format!(
+                        "{}, with no TLS failure counted on the cluster: the TCP connection \
+                         failed (refused, or timed out) before any TLS handshake.",
+                        snapshot.describe(&full(scope, "upstream_cx_connect_fail"), value)
+                    ))
+                    .with_evidence(quote(input, line)),
+            );
+        }
+    }
+}
+
+/// Returns `(value, line)` of a counter that is above zero.
+pub(crate) fn positive(scope: &Scope, relative: &str) -> Option<(u64, usize)> {
+    scope.number(relative).filter(|(value, _)| *value > 0)
+}
+
+/// Returns the full stat name of a counter of `scope`.
+pub(crate) fn full(scope: &Scope, relative: &str) -> String {
+    format!("{}{relative}", scope.prefix())
+}
+
+/// Returns what the name of a cluster scope encodes; `None` for other scopes.
+fn cluster_name(scope: &Scope) -> Option<&ClusterName> {
+    match scope.kind() {
+        ScopeKind::Cluster(name) => Some(name),
+        _ => None,
+    }
+}
