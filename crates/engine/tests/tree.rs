@@ -380,6 +380,10 @@ walk_cases! {
         vec![("proxies-admin-interface", "statsd-only"), ("proxies-term-counters", "no-handshakes"),
             ("proxies-term-mode", "strict")]
         => "strict-listener-plaintext", Some("tls-not-in-use");
+    walk_between_proxies_statsd_only: "tls-between-proxies",
+        vec![("proxies-admin-interface", "statsd-only"), ("proxies-term-counters", "holds"),
+            ("proxies-orig-ca-cert", "cannot-check"), ("proxies-orig-counters", "holds")]
+        => "tls-between-proxies-confirmed", Some("tls-in-use");
     walk_between_proxies_no_client_policy: "tls-between-proxies",
         vec![("proxies-admin-interface", "admin"), ("proxies-term-cert-chain", "yes"),
             ("proxies-term-counters", "holds"), ("proxies-orig-ca-cert", "no"), ("proxies-client-policy", "no")]
