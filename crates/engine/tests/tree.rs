@@ -754,6 +754,7 @@ broken_fragments! {
     fragment_cursor_off_path: "s=tls-elb&a=elb-admin-interface:yes&at=elb-type" => walker true, answered 1, warnings 1;
     fragment_bad_escape: "s=tls-elb&a=elb-admin-interface%3" => walker true, answered 0, warnings 1;
     fragment_not_utf8_escape: "s=tls-elb&a=%FF%FE" => walker true, answered 0, warnings 1;
+    fragment_step_answered_twice: "s=tls-elb&a=elb-admin-interface:no,elb-admin-interface:yes" => walker true, answered 1, warnings 1;
     fragment_only_separators: "&&&,,," => walker false, answered 0, warnings 2;
 }
 

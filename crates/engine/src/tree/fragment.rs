@@ -6,6 +6,7 @@
 //! frontier). Ids are lowercase kebab-case, so none of them needs escaping; percent
 //! escapes are still decoded because some browsers and chat tools add them.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use super::walker::{EvidenceAnswer, Walker};
@@ -94,18 +95,21 @@ impl<'t> Walker<'t> {
             warnings.push(warning(&format!("s={symptom_id}"), "unknown symptom"));
             return (None, warnings);
         };
-        let reachable = tree.reachable_from(&walker.symptom().start);
+        let reachable: HashSet<&str> =
+            tree.reachable_from(&walker.symptom().start).into_iter().collect();
 
         for item in person.iter().flat_map(|list| list.split(',')).filter(|item| !item.is_empty()) {
             let Some((step_id, answer_id)) = item.split_once(':') else {
                 warnings.push(warning(item, "expected `step:answer`"));
                 continue;
             };
-            match known_answer(tree, &reachable, step_id, answer_id) {
-                Ok(()) => {
-                    walker.person.insert(step_id.to_owned(), answer_id.to_owned());
-                }
-                Err(message) => warnings.push(warning(item, &message)),
+            if let Err(message) = known_answer(tree, &reachable, step_id, answer_id) {
+                warnings.push(warning(item, &message));
+                continue;
+            }
+            if walker.person.insert(step_id.to_owned(), answer_id.to_owned()).is_some() {
+                warnings
+                    .push(warning(item, "answers a step answered earlier; the last one is kept"));
             }
         }
 
@@ -157,14 +161,14 @@ impl<'t> Walker<'t> {
 
 fn known_answer(
     tree: &Tree,
-    reachable: &[&str],
+    reachable: &HashSet<&str>,
     step_id: &str,
     answer_id: &str,
 ) -> Result<(), String> {
     let Some(step) = tree.step(step_id) else {
         return Err(format!("unknown step `{step_id}`"));
     };
-    if !reachable.contains(&step_id) {
+    if !reachable.contains(step_id) {
         return Err(format!("step `{step_id}` is not part of this symptom"));
     }
     if step.answer(answer_id).is_none() {
