@@ -5,6 +5,14 @@
 //! at a [`Conclusion`] that names its finding code, the fix, the documentation anchor
 //! and the escalation. [`Walker`] keeps a person's answers keyed by step id, takes
 //! answers from evidence (finding codes), and saves its state in a URL fragment.
+//!
+//! Editing the tree: `data/tree.json` has `symptoms` (each with a `start` node) and
+//! `nodes`, each tagged `"kind": "step"` or `"kind": "conclusion"`. Ids are lowercase
+//! kebab-case and unique, every answer's `next` names a node, and every conclusion
+//! carries a finding code (or `null`), a fix, a documentation link with an anchor and
+//! its escalation. [`Tree::builtin`] rejects a tree that breaks the structural rules;
+//! the engine's tests also check every anchor against the user guide's anchor list and
+//! every finding code against the registry.
 
 mod fragment;
 mod links;
