@@ -18,9 +18,9 @@ use super::{
 /// binary. A chosen threshold: text pastes have none apart from tabs and escapes.
 const BINARY_SHARE_PERCENT: usize = 10;
 
-/// Longest run of unrecognised lines between two Envoy log lines that is taken as the
-/// continuation of the first (Envoy prints header maps and some messages over several
-/// lines). A chosen bound.
+/// Maximum run of unrecognised lines between two Envoy log lines that is taken as the
+/// continuation of the first, because Envoy prints header maps and some messages over
+/// several lines. A chosen bound.
 const MAX_LOG_CONTINUATION_LINES: usize = 50;
 
 /// Envoy's log levels as its log lines print them.
@@ -357,10 +357,11 @@ fn is_prometheus_sample(line: &str) -> bool {
     rest.starts_with(char::is_whitespace) && numeric && timestamp_ok && fields.next().is_none()
 }
 
-/// Whether a line is an Envoy log line, in any of the formats seen in pastes: Envoy's
-/// default `[time][thread][level][logger] [file:line] message`, the same behind a
-/// `docker compose` or runit prefix, Istio's `time<TAB>level<TAB>envoy logger ...`,
-/// a syslog line, or a message Envoy logs printed without its prefix.
+/// Whether a line is an Envoy log line in any of the formats seen in pastes.
+///
+/// These are Envoy's default `[time][thread][level][logger] [file:line] message`, the
+/// same behind a `docker compose` or runit prefix, Istio's `time<TAB>level<TAB>envoy
+/// logger ...`, a syslog line, and a TLS message Envoy logs, printed without its prefix.
 fn is_envoy_log(line: &str) -> bool {
     // `][debug][` of the default format, or `[debug][router]` with the time cut off.
     for level in LOG_LEVELS {
@@ -436,7 +437,7 @@ fn is_clusters_line(line: &str) -> bool {
     !line.contains(' ') && (line.matches("::").count() >= 2 || line.starts_with("version_info::"))
 }
 
-/// The first character of a JSON body on a line: `{`, `[`, or `"` for a fragment that
+/// Returns the first character of a JSON body on a line: `{`, `[`, or `"` for a fragment that
 /// starts with a `"key": value` member.
 fn json_start(line: &str) -> Option<u8> {
     let trimmed = line.trim_start();
@@ -571,8 +572,8 @@ fn json_shape(lines: &[Cow<'_, str>]) -> Option<(Option<InputKind>, &'static str
 fn json_kind(lines: &[Cow<'_, str>]) -> InputKind {
     match json_shape(lines) {
         Some((Some(kind), _)) => kind,
-        // A known admin output the engine does not read, or no known shape:
-        // `note_known_other_outputs` says which.
+        // A known admin output the engine does not read, or no known shape.
+        // `note_known_other_outputs` names which in a warning.
         _ => InputKind::Other,
     }
 }

@@ -44,7 +44,8 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
     let mut stats = Stats::empty(format);
     let from_prometheus = format == StatsFormat::Prometheus;
     // Full name and labels -> (line, value) of the first reading, for the duplicate check.
-    let mut seen: HashMap<(String, Vec<(String, String)>), (usize, StatValue)> = HashMap::new();
+    type Identity = (String, Vec<(String, String)>);
+    let mut seen: HashMap<Identity, (usize, StatValue)> = HashMap::new();
     for raw in raws {
         let RawStat { stat, scope } = raw;
         let (key, relative_start) = match scope {

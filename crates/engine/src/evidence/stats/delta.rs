@@ -26,8 +26,11 @@ pub struct CounterReset {
     pub later_line: usize,
 }
 
+/// A counter's full name and labels.
+type CounterKey<'a> = (&'a str, &'a [(String, String)]);
+
 pub(crate) fn delta(later: &Stats, earlier: &Stats) -> StatsDelta {
-    let mut earlier_counters: HashMap<(&str, &[(String, String)]), (u64, usize)> = HashMap::new();
+    let mut earlier_counters: HashMap<CounterKey<'_>, (u64, usize)> = HashMap::new();
     for stat in earlier.iter() {
         if let (StatKind::Counter, StatValue::Number(value)) = (stat.kind, &stat.value) {
             earlier_counters

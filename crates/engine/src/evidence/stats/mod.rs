@@ -64,7 +64,7 @@ pub struct Histogram {
 }
 
 impl Histogram {
-    /// Whether the histogram holds no samples (`No recorded values`).
+    /// Whether the histogram has no samples (`No recorded values`).
     pub fn is_empty(&self) -> bool {
         self.quantiles.is_empty() && self.buckets.is_empty() && self.count.is_none()
     }
@@ -118,7 +118,7 @@ impl Stat {
     }
 }
 
-/// What a scope groups.
+/// The kind of a scope.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScopeKind {
     /// `listener.<address>.`; the name is the address (`0.0.0.0_15000`, `[__]_15000`,
@@ -146,7 +146,7 @@ pub struct Scope {
     /// Relative name -> positions in `stats`, in input order.
     index: HashMap<String, Vec<usize>>,
     /// Relative name with `.` and other punctuation as `_` -> positions, so a name
-    /// rebuilt from Prometheus (`ssl_versions_TLSv1_2`) still answers `ssl.versions.TLSv1.2`.
+    /// rebuilt from Prometheus (`ssl_versions_TLSv1_2`) is still found as `ssl.versions.TLSv1.2`.
     sanitized_index: HashMap<String, Vec<usize>>,
     from_prometheus: bool,
 }
@@ -168,12 +168,12 @@ impl Scope {
         &self.kind
     }
 
-    /// The listener address, the cluster name, `server`, or an empty string for the rest.
+    /// Returns the listener address, the cluster name, `server`, or an empty string for the rest.
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The prefix of full names in this scope, such as `listener.0.0.0.0_15000.`; empty
+    /// Returns the prefix of full names in this scope, such as `listener.0.0.0.0_15000.`; empty
     /// for the server and other scopes.
     pub fn prefix(&self) -> &str {
         &self.prefix

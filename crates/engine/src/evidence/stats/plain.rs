@@ -7,7 +7,7 @@ use super::{Bucket, Histogram, Quantile, Stat, StatKind, StatValue, Stats, Stats
 use crate::evidence::text;
 use crate::evidence::Warning;
 
-/// Longest excerpt of an unreadable line quoted in a warning.
+/// Maximum length, in characters, of an excerpt of an unreadable line quoted in a warning.
 const EXCERPT_CHARS: usize = 80;
 
 pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {

@@ -329,8 +329,8 @@ fn to_stat(
             (name, None)
         };
 
-    // Put back the labels that were consumed but not used (a cluster label on a
-    // non-cluster metric), so nothing is lost.
+    // A cluster or listener label on a metric of another scope did not become part of
+    // the name, so it stays a label.
     let mut leftovers = Vec::new();
     if scope.is_none() {
         if let Some(cluster) = cluster {
