@@ -429,6 +429,46 @@ fn walk_reaches_every_conclusion() {
     assert_eq!(reached, all);
 }
 
+/// Follows every answer of every step from `walker`'s current step, and returns the
+/// number of complete walks. Checks on the way that each answer lowers the remaining
+/// count and that every walk ends at a conclusion.
+fn explore(walker: &Walker<'_>, depth: usize) -> usize {
+    assert!(depth < 64, "walk deeper than the tree: {:?}", walker.to_fragment());
+    let Some(step) = walker.current_step() else {
+        assert!(
+            walker.conclusion().is_some(),
+            "walk stops without conclusion: {}",
+            walker.to_fragment()
+        );
+        assert_eq!(walker.progress().remaining, 0);
+        return 1;
+    };
+    let before = walker.progress();
+    let mut walks = 0;
+    for answer in &step.answers {
+        let mut next = walker.clone();
+        next.answer(&step.id, &answer.id).expect("answer is accepted");
+        let after = next.progress();
+        assert_eq!(after.answered, before.answered + 1, "{}", next.to_fragment());
+        assert!(
+            after.remaining < before.remaining,
+            "{}: remaining did not drop",
+            next.to_fragment()
+        );
+        walks += explore(&next, depth + 1);
+    }
+    walks
+}
+
+#[test]
+fn walk_every_path_ends_at_conclusion() {
+    for symptom in &builtin().symptoms {
+        let walker = Walker::new(builtin(), &symptom.id).expect("symptom exists");
+        let walks = explore(&walker, 0);
+        assert!(walks >= 2, "{}: only {walks} walks", symptom.id);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Walker state: back, forward, changed answers, errors.
 
