@@ -589,3 +589,80 @@ fn no_input_concludes_nothing() {
     assert!(diagnosis.findings.is_empty());
     assert!(!diagnosis.next_steps.is_empty(), "nothing found: the diagnosis says what to collect");
 }
+
+fn target_group(protocol: &str, port: u16, health: &str, balancer: &str) -> (&'static str, String) {
+    (
+        "target-group.json",
+        format!(
+            r#"{{
+    "TargetGroups": [
+        {{
+            "TargetGroupArn": "arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/web/73e2d6bc24d8a067",
+            "TargetGroupName": "web",
+            "Protocol": "{protocol}",
+            "Port": {port},
+            "HealthCheckProtocol": "{health}",
+            "LoadBalancerArns": [
+                "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/{balancer}/web-lb/50dc6c495c0c9188"
+            ],
+            "TargetType": "ip"
+        }}
+    ]
+}}
+"#
+        ),
+    )
+}
+
+fn virtual_node(port: u16) -> (&'static str, String) {
+    (
+        "virtual-node.json",
+        format!(
+            r#"{{
+    "virtualNode": {{
+        "meshName": "apps",
+        "virtualNodeName": "web",
+        "spec": {{
+            "listeners": [
+                {{
+                    "portMapping": {{ "port": {port}, "protocol": "http" }},
+                    "tls": {{ "mode": "STRICT" }}
+                }}
+            ]
+        }}
+    }}
+}}
+"#
+        ),
+    )
+}
+
+// Load balancer target groups.
+rows! {
+    alb_with_https_is_right => Row {
+        forbidden: &[Code::ElbTargetProtocol, Code::ElbHealthCheckProtocol, Code::ElbTargetPortMismatch],
+        ..row(vec![target_group("HTTPS", 8080, "HTTPS", "app"), virtual_node(8080)])
+    };
+    alb_with_http_target => Row {
+        expected: &[Code::ElbTargetProtocol, Code::ElbHealthCheckProtocol],
+        conclusion: Some(Code::ElbTargetProtocol),
+        forbidden: &[Code::ElbTargetPortMismatch],
+        ..row(vec![target_group("HTTP", 8080, "HTTP", "app"), virtual_node(8080)])
+    };
+    nlb_needs_tls_and_tcp_health_check => Row {
+        expected: &[Code::ElbHealthCheckProtocol],
+        conclusion: Some(Code::ElbHealthCheckProtocol),
+        forbidden: &[Code::ElbTargetProtocol],
+        ..row(vec![target_group("TLS", 8080, "HTTPS", "net"), virtual_node(8080)])
+    };
+    target_port_differs_from_listener => Row {
+        expected: &[Code::ElbTargetPortMismatch],
+        conclusion: Some(Code::ElbTargetPortMismatch),
+        ..row(vec![target_group("HTTPS", 80, "HTTPS", "app"), virtual_node(8080)])
+    };
+    target_port_unchecked_without_virtual_node => Row {
+        forbidden: &[Code::ElbTargetPortMismatch],
+        mentions: &["target group port was not checked"],
+        ..row(vec![target_group("HTTPS", 80, "HTTPS", "app")])
+    };
+}

@@ -8,6 +8,7 @@ mod certificates;
 mod certs;
 mod connectivity;
 mod counters;
+mod elb;
 mod messages;
 mod san;
 mod stats;
@@ -186,6 +187,7 @@ pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) 
     connectivity::run_access_logs(inputs, out);
     certs::run(inputs, options, out);
     certificates::run(inputs, options, out);
+    elb::run(inputs, out);
     for snapshot in stats::snapshots(inputs, out) {
         stats::connectivity(&snapshot, out);
         counters::run(&snapshot, options, out);
