@@ -264,6 +264,10 @@ fn classify(line: &str) -> Class {
     {
         return Class::Neutral;
     }
+    // A stat name has no spaces, so no log or curl line passes this first check.
+    if is_stat_line(trimmed) {
+        return Class::Stat;
+    }
     if is_curl_verbose(line) {
         return Class::CurlVerbose;
     }
@@ -272,9 +276,6 @@ fn classify(line: &str) -> Class {
     }
     if is_envoy_log(trimmed) {
         return Class::EnvoyLog;
-    }
-    if is_stat_line(trimmed) {
-        return Class::Stat;
     }
     if is_prometheus_sample(trimmed) {
         return Class::Prometheus;
@@ -364,19 +365,25 @@ fn is_prometheus_sample(line: &str) -> bool {
 /// logger ...`, a syslog line, and a TLS message Envoy logs, printed without its prefix.
 fn is_envoy_log(line: &str) -> bool {
     // `][debug][` of the default format, or `[debug][router]` with the time cut off.
-    for level in LOG_LEVELS {
-        if line.contains(&format!("][{level}][")) || line.starts_with(&format!("[{level}][")) {
-            return true;
-        }
+    let level_then_bracket = |text: &str| {
+        LOG_LEVELS
+            .iter()
+            .any(|level| text.strip_prefix(level).is_some_and(|rest| rest.starts_with("][")))
+    };
+    if line.strip_prefix('[').is_some_and(level_then_bracket)
+        || line
+            .match_indices("][")
+            .any(|(at, _)| line.get(at + 2..).is_some_and(level_then_bracket))
+    {
+        return true;
     }
     // Istio and syslog: a level word, whitespace, `envoy `, a logger name.
-    let words: Vec<&str> = line.split_whitespace().take(12).collect();
-    for pair in words.windows(2) {
-        if let [level, envoy] = pair {
-            if LOG_LEVELS.contains(level) && *envoy == "envoy" {
-                return true;
-            }
+    let mut previous = "";
+    for word in line.split_whitespace().take(12) {
+        if word == "envoy" && LOG_LEVELS.contains(&previous) {
+            return true;
         }
+        previous = word;
     }
     // A source location `source/.../file.cc:123]` as Envoy prints it.
     if let Some(at) = line.find("source/") {
@@ -644,24 +651,26 @@ fn json_starts_here(classes: &[Class], index: usize, previous_class: Option<Clas
 /// Drops the curl transcript of a request to Envoy's admin interface when the output
 /// it frames follows: the transcript is not evidence, the output is.
 fn drop_admin_curl_envelopes(ranges: &mut Vec<Range>, classes: &[Class], lines: &[Cow<'_, str>]) {
-    let mut index = 0;
-    while index + 1 < ranges.len() {
-        let (Some(range), Some(next)) = (ranges.get(index), ranges.get(index + 1)) else { break };
+    let is_envelope = |range: &Range, next: Option<&Range>| {
         let only_curl = range.kind == InputKind::Other
             && classes.get(range.start..=range.end).is_some_and(|run| {
                 run.iter().all(|c| matches!(c, Class::CurlVerbose | Class::Neutral))
             });
-        let admin_request =
+        let admin_request = || {
             lines.get(range.start..=range.end).unwrap_or_default().iter().any(|line| {
                 line.strip_prefix("> GET ")
                     .is_some_and(|request| ADMIN_PATHS.iter().any(|path| request.starts_with(path)))
-            });
-        if only_curl && admin_request && next.kind != InputKind::Other {
-            ranges.remove(index);
-        } else {
-            index += 1;
-        }
-    }
+            })
+        };
+        only_curl && next.is_some_and(|next| next.kind != InputKind::Other) && admin_request()
+    };
+    let envelopes: Vec<bool> = ranges
+        .iter()
+        .enumerate()
+        .map(|(index, range)| is_envelope(range, ranges.get(index + 1)))
+        .collect();
+    let mut flags = envelopes.iter();
+    ranges.retain(|_| !flags.next().copied().unwrap_or(false));
 }
 
 /// Adds a warning for each `other` part that is a known Envoy admin output the engine
