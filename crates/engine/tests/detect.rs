@@ -144,3 +144,24 @@ fn large_stats_paste_is_one_part() {
     let parsed = parse_input("big", &text);
     assert_eq!(parts(&parsed), vec![(StatsText, 1, 5_000)]);
 }
+
+#[test]
+fn case23_stats_records_through_detection() {
+    let path = "detect/cases/23-contour-envoy17-healthy-tls-stats-control/stats.txt";
+    let parsed = parse_input(path, &fixture(path));
+    let Some(meshtls_engine::evidence::Records::Stats(stats)) =
+        parsed.parts.first().map(|part| &part.records)
+    else {
+        panic!("first part is not stats: {:?}", parsed.parts.first().map(|part| part.kind));
+    };
+    let listener = stats.listener("0.0.0.0_8443").expect("listener 0.0.0.0_8443");
+    assert_eq!(listener.counter("ssl.connection_error"), Some((0, 24)));
+    assert_eq!(listener.counter("ssl.ciphers.ECDHE-RSA-AES128-GCM-SHA256"), Some((2_674_875, 22)));
+    // The paste was cut before `ssl.handshake`: missing, not zero.
+    assert_eq!(listener.counter("ssl.handshake"), None);
+    assert_eq!(stats.other().counter("tls_inspector.tls_found"), Some((2_674_777, 10)));
+    assert_eq!(
+        stats.other().counter("http.ingress_https.downstream_cx_ssl_total"),
+        Some((2_674_877, 19))
+    );
+}

@@ -365,3 +365,25 @@ fn delta_reports_restart() {
     assert_eq!((reset.earlier, reset.later), (10, 3));
     assert_eq!(delta.stats.counter("cluster.a.ssl.handshake"), Some((3, 1)));
 }
+
+#[test]
+fn prometheus_roadmap_fragment() {
+    let (stats, warnings) =
+        stats::parse_prometheus(&fixture("prometheus-appmesh-roadmap488-fragment.txt"), 1);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let allow_all = stats.cluster("app_egress_default_mesh-allow-all").expect("allow-all cluster");
+    assert_eq!(allow_all.counter("upstream_cx_overflow"), Some((0, 2)));
+    assert_eq!(allow_all.counter("upstream_cx_pool_overflow"), Some((0, 7)));
+    let ScopeKind::Cluster(ClusterName::AppMesh(decoded)) = allow_all.kind() else {
+        panic!("{:?}", allow_all.kind())
+    };
+    assert!(matches!(&decoded.target, AppMeshTarget::MeshAllowAll { mesh } if mesh == "default"));
+    let update = stats
+        .server()
+        .get("cluster_manager.app_update_duration")
+        .expect("histogram from _sum and _count");
+    let StatValue::Histogram(histogram) = &update.value else { panic!("not a histogram") };
+    assert_eq!(histogram.sum, Some(555.0));
+    assert_eq!(histogram.count, Some(1.0));
+    assert_eq!(update.label("appmesh_virtual_node"), Some("demo"));
+}
