@@ -370,23 +370,27 @@ walk_cases! {
         => "compute-environment-not-ready", None;
     walk_between_proxies_confirmed: "tls-between-proxies",
         vec![("proxies-admin-interface", "admin"), ("proxies-term-cert-chain", "yes"),
-            ("proxies-term-counters", "holds"), ("proxies-orig-ca-cert", "yes"), ("proxies-orig-counters", "holds")]
+            ("proxies-term-counters", "tls"), ("proxies-orig-ca-cert", "yes"), ("proxies-orig-counters", "tls")]
         => "tls-between-proxies-confirmed", Some("tls-in-use");
-    walk_between_proxies_counting_differs: "tls-between-proxies",
+    walk_between_proxies_cluster_plaintext: "tls-between-proxies",
         vec![("proxies-admin-interface", "admin"), ("proxies-term-cert-chain", "yes"),
-            ("proxies-term-counters", "differs"), ("proxies-orig-ca-cert", "yes"), ("proxies-orig-counters", "differs")]
-        => "tls-between-proxies-counting-differs", Some("tls-in-use");
+            ("proxies-term-counters", "tls"), ("proxies-orig-ca-cert", "yes"), ("proxies-orig-counters", "not-tls")]
+        => "cluster-not-tls", Some("tls-not-in-use");
+    walk_between_proxies_permissive_plaintext: "tls-between-proxies",
+        vec![("proxies-admin-interface", "admin"), ("proxies-term-cert-chain", "yes"),
+            ("proxies-term-counters", "not-tls"), ("proxies-term-mode", "not-strict")]
+        => "listener-not-tls", Some("tls-not-in-use");
     walk_between_proxies_strict_plaintext: "tls-between-proxies",
-        vec![("proxies-admin-interface", "statsd-only"), ("proxies-term-counters", "no-handshakes"),
+        vec![("proxies-admin-interface", "statsd-only"), ("proxies-term-counters", "not-tls"),
             ("proxies-term-mode", "strict")]
         => "strict-listener-plaintext", Some("tls-not-in-use");
     walk_between_proxies_statsd_only: "tls-between-proxies",
-        vec![("proxies-admin-interface", "statsd-only"), ("proxies-term-counters", "holds"),
-            ("proxies-orig-ca-cert", "cannot-check"), ("proxies-orig-counters", "holds")]
+        vec![("proxies-admin-interface", "statsd-only"), ("proxies-term-counters", "tls"),
+            ("proxies-orig-ca-cert", "cannot-check"), ("proxies-orig-counters", "tls")]
         => "tls-between-proxies-confirmed", Some("tls-in-use");
     walk_between_proxies_no_client_policy: "tls-between-proxies",
         vec![("proxies-admin-interface", "admin"), ("proxies-term-cert-chain", "yes"),
-            ("proxies-term-counters", "holds"), ("proxies-orig-ca-cert", "no"), ("proxies-client-policy", "no")]
+            ("proxies-term-counters", "tls"), ("proxies-orig-ca-cert", "no"), ("proxies-client-policy", "no")]
         => "no-client-policy", Some("tls-no-ca-cert");
     walk_between_proxies_no_cert_chain: "tls-between-proxies",
         vec![("proxies-admin-interface", "admin"), ("proxies-term-cert-chain", "no")]
@@ -694,9 +698,13 @@ fn evidence_scope_separates_listener_and_cluster() {
     walker.answer("proxies-admin-interface", "statsd-only").expect("answer is accepted");
     walker.apply_evidence([("tls-in-use", Scope::Listener), ("tls-not-in-use", Scope::Cluster)]);
     let term = walker.given_answer("proxies-term-counters").expect("listener answered");
-    assert_eq!(term.answer.id, "holds");
+    assert_eq!(term.answer.id, "tls");
     let orig = walker.given_answer("proxies-orig-counters").expect("cluster answered");
-    assert_eq!(orig.answer.id, "no-handshakes");
+    assert_eq!(orig.answer.id, "not-tls");
+
+    walker.apply_evidence([("tls-in-use", Scope::Listener), ("tls-not-in-use", Scope::Listener)]);
+    let term = walker.given_answer("proxies-term-counters").expect("listener answered");
+    assert_eq!(term.answer.id, "not-tls", "plaintext beside TLS takes the not-TLS answer");
 
     walker.apply_evidence(["tls-in-use"]);
     assert!(

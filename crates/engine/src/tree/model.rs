@@ -147,6 +147,18 @@ impl Scope {
             None
         }
     }
+
+    /// Returns the side named by a finding's subject, either a stat name or the
+    /// diagnosis label `listener <address>` / `cluster <name>`.
+    pub fn from_subject(subject: &str) -> Option<Scope> {
+        if subject.starts_with("listener ") {
+            Some(Scope::Listener)
+        } else if subject.starts_with("cluster ") {
+            Some(Scope::Cluster)
+        } else {
+            Scope::from_stat_name(subject)
+        }
+    }
 }
 
 /// A finding code handed to [`crate::tree::Walker::apply_evidence`], with the side it
@@ -274,6 +286,20 @@ mod tests {
         ];
         for (name, expected) in cases {
             assert_eq!(Scope::from_stat_name(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn scope_from_subjects() {
+        let cases = [
+            ("listener 0.0.0.0_15000", Some(Scope::Listener)),
+            ("cluster cds_egress_mesh_node_http_8080", Some(Scope::Cluster)),
+            ("listener.0.0.0.0_15000", Some(Scope::Listener)),
+            ("host backend.apps.local", None),
+            ("listeners", None),
+        ];
+        for (subject, expected) in cases {
+            assert_eq!(Scope::from_subject(subject), expected, "{subject}");
         }
     }
 
