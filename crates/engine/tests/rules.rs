@@ -31,7 +31,7 @@ fn row(pastes: Vec<(&'static str, String)>) -> Row {
     }
 }
 
-/// An Envoy debug log line in the default format of Envoy 1.23 and later.
+/// Formats an Envoy debug log line as Envoy 1.23 and later print it by default.
 fn log(logger: &str, message: &str) -> String {
     format!(
         "[2025-04-15 21:45:11.169][15][debug][{logger}] [source/common/tls/ssl_socket.cc:248] {message}\n"
@@ -664,5 +664,13 @@ rows! {
         forbidden: &[Code::ElbTargetPortMismatch],
         mentions: &["target group port was not checked"],
         ..row(vec![target_group("HTTPS", 80, "HTTPS", "app")])
+    };
+}
+
+rows! {
+    certs_short_lived_is_not_expiring_soon => Row {
+        // A one-hour SPIRE certificate: its whole life is inside the warning window.
+        forbidden: &[Code::TlsCertExpiringSoon, Code::TlsCertExpired],
+        ..row(vec![certs_entry("2026-12-03T23:30:00Z", "2026-12-04T00:30:00Z", "0", "*.apps.local")])
     };
 }

@@ -8,8 +8,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-/// How bad a finding is: `error` is a cause of failure, `warning` needs action
-/// soon, `info` is a fact worth showing.
+/// The severity of a finding: `error` is a cause of failure, `warning` needs
+/// action soon, `info` is a fact worth showing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -123,7 +123,7 @@ impl Serialize for Code {
     }
 }
 
-/// What the registry holds for one code.
+/// The registry entry of one code.
 #[derive(Clone, Copy, Debug)]
 pub struct Spec {
     pub code: Code,
@@ -131,7 +131,7 @@ pub struct Spec {
     pub family: Family,
     /// One line, without a final period.
     pub title: &'static str,
-    /// What to change, in the terms of the App Mesh API and Envoy.
+    /// The fix, in the terms of the App Mesh API and Envoy.
     pub remediation: &'static str,
     pub links: &'static [Link],
 }
@@ -550,7 +550,7 @@ pub fn registry() -> &'static [Spec] {
     SPECS
 }
 
-/// The base URL of the App Mesh user guide pages the registry links to.
+/// Returns the base URL of the App Mesh user guide pages the registry links to.
 pub fn appmesh_guide_base() -> &'static str {
     APPMESH
 }
@@ -658,7 +658,7 @@ mod tests {
     }
 
     #[test]
-    fn every_appmesh_link_starts_with_security_or_connectivity_family() {
+    fn first_link_is_appmesh_guide() {
         // Each App Mesh-specific code links the App Mesh guide first, so the
         // page's "read this" link is the guide page the cause comes from.
         for spec in registry() {

@@ -3,7 +3,7 @@
 //!
 //! Order, most important first: severity; then how directly the evidence shows
 //! the cause ([`Confidence`]); then connectivity before TLS, because the App
-//! Mesh TLS client policy page says to rule out plain connectivity first; then
+//! Mesh TLS client policy page requires ruling out plain connectivity first; then
 //! the specific cause before the generic one; then the amount of evidence.
 
 use std::cmp::Reverse;
@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 use super::rules::Collector;
 use super::{Code, Confidence, Diagnosis, Family, Finding, NextStep, Options, Symptom};
 
-/// How specific a code is as an explanation; higher wins among equals.
+/// Returns how specific a code is as an explanation; higher wins among equals.
 pub fn specificity(code: Code) -> u8 {
     match code {
         // Causes that name what to change.
@@ -64,7 +64,7 @@ pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
     let mut findings = merge_repeats(findings);
 
     // Evidence against a cause removes it unless the cause itself was shown
-    // directly; a direct contradiction keeps both so the person sees it.
+    // directly; a direct contradiction keeps both, so both are shown.
     findings.retain(|finding| {
         finding.confidence == Confidence::Confirmed
             || !ruled_out.iter().any(|entry| entry.code == finding.code)

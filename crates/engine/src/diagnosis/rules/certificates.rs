@@ -3,8 +3,8 @@
 //!
 //! The verifier ([`crate::x509::verify`]) builds chains, checks signatures,
 //! dates, keys, usages and SANs, and names a finding code for each problem.
-//! This rule quotes where each certificate was pasted and says which trust
-//! bundle was used: the `--trust-bundle` certificates, or else the self-signed
+//! This rule quotes where each certificate was pasted and names the trust
+//! bundle used: the `--trust-bundle` certificates, or else the self-signed
 //! CA certificates among the inputs.
 
 use super::{quote, Collector};
@@ -14,7 +14,7 @@ use crate::evidence::Records;
 use crate::x509::{self, CertProblem, CertSource, Certificate, Checks, Role, Trust, TrustSource};
 
 /// Where one distinct certificate was pasted (the same certificate can be pasted
-/// in several inputs; the verifier sees it once).
+/// in several inputs, and the verifier checks it once).
 struct Pasted<'a> {
     certificate: &'a Certificate,
     places: Vec<(&'a Input, usize, usize)>,
@@ -102,8 +102,8 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
 
     for problem in &report.problems {
         if no_anchors && matches!(problem, CertProblem::UntrustedCa { .. }) {
-            // Without any trust anchor every chain is "untrusted"; that says
-            // nothing about the peer's real trust bundle.
+            // Without any trust anchor every chain is "untrusted", which is
+            // no evidence about the peer's real trust bundle.
             out.next_step(
                 "The CA certificates the verifying side trusts (the client policy's trust \
                  bundle), passed with --trust-bundle or pasted as PEM",

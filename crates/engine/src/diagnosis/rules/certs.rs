@@ -8,15 +8,13 @@
 //! expired certificate since Envoy 1.23 (and wrapped around 2^64 before), so
 //! expiry is computed from `expiration_time` and the given time instead.
 
-use super::{quote, san, Collector};
+use super::{quote, Collector};
 use crate::diagnosis::{Code, Confidence, Finding, Input, Options};
-use crate::evidence::certs::{CertAnomaly, CertContext, CertDetails, CertsDump, SubjectAltName};
+use crate::evidence::certs::{
+    CertAnomaly, CertContext, CertDetails, CertsDump, SubjectAltName, Timestamp,
+};
 use crate::evidence::Records;
-
-/// The warning window for `tls-cert-expiring-soon`, in days. A policy choice,
-/// not a standard: ACM starts renewing a managed certificate 60 days before it
-/// expires, so one still unrenewed inside 30 days needs a person.
-pub(crate) const EXPIRY_WARNING_DAYS: i64 = 30;
+use crate::x509::{self, EXPIRING_SOON_WINDOW_SECS};
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
@@ -180,7 +178,7 @@ fn check_validity(
                     .with_evidence(evidence("\"days_until_expiration\""));
             }
             out.add(finding);
-        } else if left < EXPIRY_WARNING_DAYS * SECONDS_PER_DAY {
+        } else if left <= EXPIRING_SOON_WINDOW_SECS && !short_lived(details) {
             out.add(
                 Finding::new(Code::TlsCertExpiringSoon, Confidence::Confirmed)
                     .with_subject(subject.clone())
@@ -207,7 +205,7 @@ fn check_validity(
                     ))
                     .with_evidence(evidence("\"days_until_expiration\"")),
             );
-        } else if days < EXPIRY_WARNING_DAYS {
+        } else if days < EXPIRING_SOON_WINDOW_SECS / SECONDS_PER_DAY && !short_lived(details) {
             let mut finding = Finding::new(Code::TlsCertExpiringSoon, Confidence::Likely)
                 .with_subject(subject.clone())
                 .with_detail(format!("`days_until_expiration` is {days}."))
@@ -251,9 +249,9 @@ fn check_host(input: &Input, dump: &CertsDump, host: &str, out: &mut Collector) 
         return;
     }
     let matches = |details: &CertDetails| {
-        details.subject_alt_names.iter().any(|name| {
-            san::san_matches(matches!(name, SubjectAltName::Dns(_)), name.value(), host)
-        })
+        let sans: Vec<x509::SubjectAltName> =
+            details.subject_alt_names.iter().filter_map(to_x509_san).collect();
+        x509::match_name(host, &sans).is_match()
     };
     if let Some(matching) = with_sans.iter().find(|details| matches(details)) {
         out.note(format!(
@@ -281,6 +279,28 @@ fn check_host(input: &Input, dump: &CertsDump, host: &str, out: &mut Collector) 
             ))
             .with_evidence(super::quote_all(input, lines)),
     );
+}
+
+/// Converts a `/certs` SAN to the verifier's type, so both use one matcher.
+fn to_x509_san(name: &SubjectAltName) -> Option<x509::SubjectAltName> {
+    match name {
+        SubjectAltName::Dns(value) => Some(x509::SubjectAltName::Dns(value.clone())),
+        SubjectAltName::Uri(value) => Some(x509::SubjectAltName::Uri(value.clone())),
+        SubjectAltName::IpAddress(value) => value.parse().ok().map(x509::SubjectAltName::Ip),
+    }
+}
+
+/// True for a certificate whose whole validity fits in the warning window:
+/// SDS sources such as SPIRE issue such certificates and rotate them, so a
+/// warning would fire for every one (the verifier exempts them the same way).
+fn short_lived(details: &CertDetails) -> bool {
+    let seconds = |time: &Option<Timestamp>| {
+        time.as_ref().and_then(|time| time.unix).map(|unix| unix.seconds)
+    };
+    match (seconds(&details.valid_from), seconds(&details.expiration_time)) {
+        (Some(from), Some(to)) => to.saturating_sub(from) <= EXPIRING_SOON_WINDOW_SECS,
+        _ => false,
+    }
 }
 
 /// Formats a span of seconds for people: the largest unit that fits.

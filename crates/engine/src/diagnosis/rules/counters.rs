@@ -34,7 +34,7 @@ const FAIL_VERIFY_COUNTERS: [&str; 4] = [
     "ssl.fail_verify_no_cert",
 ];
 
-/// Which side of the connection a scope is.
+/// The side of the connection a scope belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     /// A listener: Envoy terminates TLS and verifies client certificates.
@@ -301,8 +301,8 @@ fn counter_rule(snapshot: &Snapshot<'_>, counters: &Counters<'_>, out: &mut Coll
     }
 }
 
-/// The verification counters: evidence for a cause, or against it when zero on
-/// the side that verifies.
+/// Reads the verification counters as evidence for a cause, or against it when
+/// zero on the side that verifies.
 fn verification(snapshot: &Snapshot<'_>, counters: &Counters<'_>, out: &mut Collector) {
     let scope = counters.scope;
     let subject = counters.subject();

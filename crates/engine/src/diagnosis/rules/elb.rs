@@ -1,9 +1,11 @@
-//! Load balancer target groups in front of a virtual node: the App Mesh guide
-//! ("Troubleshooting TLS with Elastic Load Balancing") requires the target group
-//! port to be the virtual node listener port, protocol `HTTPS` and health check
-//! `HTTPS` behind an Application Load Balancer, protocol `TLS` and health check
-//! `TCP` behind a Network Load Balancer. The checks themselves live with the
-//! target group reader; this rule quotes them and says which ports were used.
+//! Load balancer target groups in front of a virtual node.
+//!
+//! The App Mesh guide ("Troubleshooting TLS with Elastic Load Balancing")
+//! requires the target group port to be the virtual node listener port. Behind
+//! an Application Load Balancer the protocol and health check are `HTTPS`;
+//! behind a Network Load Balancer the protocol is `TLS` and the health check
+//! `TCP`. The checks live with the target group reader, and this rule quotes
+//! the value at fault and names the ports it compared with.
 
 use super::{quote, Collector};
 use crate::diagnosis::{Code, Confidence, Finding, Input};

@@ -1,7 +1,7 @@
 //! The rules that turn evidence records into findings, one file per family.
 //!
 //! Every rule states the source of its facts next to it. A rule adds findings,
-//! rules causes out, and asks for more evidence through the [`Collector`];
+//! rules causes out, and requests more evidence through the [`Collector`];
 //! ranking and merging happen afterwards in [`super::rank`].
 
 mod certificates;
@@ -10,14 +10,13 @@ mod connectivity;
 mod counters;
 mod elb;
 mod messages;
-mod san;
 mod stats;
 
 use super::{Code, EvidenceLine, Finding, Input, NextStep, Options, RuledOut};
 use crate::evidence::messages::Event;
 use crate::evidence::Records;
 
-/// What the rules produce before ranking.
+/// The findings, ruled-out causes, next steps and notes of the rules, before ranking.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Collector {
     pub findings: Vec<Finding>,
@@ -104,7 +103,7 @@ fn private_key_marker(input: &Input, line: usize) -> Option<usize> {
     None
 }
 
-/// Where a message was found, which tells who printed it.
+/// The kind of input a message came from, which shows who printed it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Origin {
     /// An Envoy process log line.

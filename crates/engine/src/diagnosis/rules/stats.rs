@@ -1,5 +1,5 @@
 //! `/stats` dumps: which snapshot the rules read, and the connectivity checks
-//! of the App Mesh checklist that counters answer.
+//! of the App Mesh checklist that counters can decide.
 //!
 //! Two dumps of one Envoy are read as a difference (what happened between
 //! them); a counter that went down means Envoy restarted in between, so the
@@ -17,7 +17,7 @@ use crate::evidence::Records;
 pub(crate) struct Snapshot<'a> {
     pub input: &'a Input,
     pub stats: Stats,
-    /// The earlier dump when `stats` holds the difference of two.
+    /// The earlier dump when `stats` contains the difference of two.
     pub earlier: Option<(&'a Input, &'a Stats)>,
 }
 
@@ -38,8 +38,9 @@ impl Snapshot<'_> {
     }
 }
 
-/// Picks the stats to read: two dumps that share a listener or cluster are two
-/// snapshots of one Envoy, read as their difference; every other dump alone.
+/// Picks the stats to read. Two dumps that share a listener or cluster are two
+/// snapshots of one Envoy, so they are read as their difference. Every other
+/// dump is read alone.
 pub(crate) fn snapshots<'a>(inputs: &'a [Input], out: &mut Collector) -> Vec<Snapshot<'a>> {
     let mut dumps: Vec<(&'a Input, &'a Stats)> = Vec::new();
     for input in inputs {
