@@ -223,7 +223,7 @@ fn invalid_utf8_is_decoded_with_a_warning() {
 fn trust_bundle_is_named_in_the_notes() {
     let files = case_files("22-spire-dummy-upstream-ca-expired-pem");
     let bundle = files.iter().find(|file| file.ends_with("cert.pem")).expect("cert.pem").clone();
-    let (json, exit) = diagnose_json(&["--trust-bundle", &bundle], &[bundle.clone()]);
+    let (json, exit) = diagnose_json(&["--trust-bundle", &bundle], std::slice::from_ref(&bundle));
     assert_eq!(exit, 1);
     assert_eq!(json["conclusion"], "tls-cert-expired");
     let notes = json["notes"].as_array().expect("notes");
