@@ -59,7 +59,7 @@ pub const VERIFY_CAUSES: [Code; 4] =
 
 /// Turns what the rules collected into the final, ranked diagnosis.
 pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
-    let Collector { findings, ruled_out, mut next_steps, notes } = collected;
+    let Collector { findings, ruled_out, next_steps, notes } = collected;
 
     let mut findings = merge_repeats(findings);
 
@@ -81,6 +81,15 @@ pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
             Reverse(finding.evidence.len()),
         )
     });
+
+    // A step that helps decide a code no longer shown would only distract.
+    let mut next_steps: Vec<NextStep> = next_steps
+        .into_iter()
+        .filter(|(code, _)| {
+            code.is_none_or(|code| findings.iter().any(|finding| finding.code == code))
+        })
+        .map(|(_, step)| step)
+        .collect();
 
     if findings.is_empty() {
         add_generic_next_steps(&mut next_steps, options.symptom);
@@ -264,6 +273,18 @@ mod tests {
         let diagnosis = finish(collected, &Options::default());
         assert_eq!(diagnosis.codes(), vec![Code::TlsCertExpired]);
         assert_eq!(diagnosis.findings[0].evidence.len(), 2);
+    }
+
+    #[test]
+    fn steps_for_a_folded_code_are_dropped() {
+        let mut collected = Collector::default();
+        collected.add(Finding::new(Code::TlsVerifyFailed, Confidence::Confirmed));
+        collected.add(Finding::new(Code::TlsUntrustedCa, Confidence::Confirmed));
+        collected.next_step_for(Code::TlsVerifyFailed, "validator line", Some("curl a"));
+        collected.next_step("always useful", Some("curl b"));
+        let diagnosis = finish(collected, &Options::default());
+        let steps: Vec<&str> = diagnosis.next_steps.iter().map(|step| step.what.as_str()).collect();
+        assert_eq!(steps, ["always useful"]);
     }
 
     #[test]

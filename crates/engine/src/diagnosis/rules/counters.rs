@@ -343,7 +343,8 @@ fn verification(snapshot: &Snapshot<'_>, counters: &Counters<'_>, out: &mut Coll
                 ))
                 .with_evidence(quote(input, line)),
         );
-        out.next_step(
+        out.next_step_for(
+            Code::TlsVerifyFailed,
             "The validator's debug line on the same Envoy, which names the chain failure \
              (`unable to get local issuer certificate`, `certificate has expired`)",
             Some("curl -s -X POST 'http://localhost:9901/logging?connection=debug'"),

@@ -166,18 +166,21 @@ fn certificate_verify_failed(
     }
 
     let host = options.host.as_deref().unwrap_or("<backend-host>");
-    out.next_step(
+    out.next_step_for(
+        Code::TlsVerifyFailed,
         "The certificate validator's line (`verify cert failed: …`), logged at debug level just \
          before the TLS error, names the cause. Enable debug logging on the Envoy that logged \
          the error (App Mesh: ENVOY_LOG_LEVEL=debug) and repeat the request",
         Some(ENABLE_DEBUG_LOG),
     );
-    out.next_step(
+    out.next_step_for(
+        Code::TlsVerifyFailed,
         "The verification counters of the same Envoy: `ssl.fail_verify_san` counts SAN \
          mismatches, `ssl.fail_verify_error` counts untrusted or expired chains",
         Some(FAIL_VERIFY_STATS),
     );
-    out.next_step(
+    out.next_step_for(
+        Code::TlsVerifyFailed,
         "The certificate chain the peer presents, to check it against the trust bundle, the \
          dates and the requested name",
         Some(&format!(
@@ -286,7 +289,8 @@ fn received_alert(item: &Found<'_>, alert: u8, ssl: &SslError, out: &mut Collect
             .with_detail(meaning)
             .with_evidence(item.quote()),
     );
-    out.next_step(
+    out.next_step_for(
+        code,
         "The logs and counters of the peer that sent the alert: it logged \
          `CERTIFICATE_VERIFY_FAILED` with a `verify cert failed: …` line and counted \
          `ssl.fail_verify_*`",

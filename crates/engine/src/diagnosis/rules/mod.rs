@@ -21,7 +21,9 @@ use crate::evidence::Records;
 pub(crate) struct Collector {
     pub findings: Vec<Finding>,
     pub ruled_out: Vec<RuledOut>,
-    pub next_steps: Vec<NextStep>,
+    /// Each step with the code it helps decide: the step is dropped when ranking
+    /// removes that code (a generic failure folded into its specific cause).
+    pub next_steps: Vec<(Option<Code>, NextStep)>,
     pub notes: Vec<String>,
 }
 
@@ -38,9 +40,18 @@ impl Collector {
     }
 
     pub fn next_step(&mut self, what: impl Into<String>, command: Option<&str>) {
-        let step = NextStep { what: what.into(), command: command.map(str::to_string) };
-        if !self.next_steps.contains(&step) {
-            self.next_steps.push(step);
+        self.push_step(None, what.into(), command);
+    }
+
+    /// Adds a step that only matters while a finding with `code` remains.
+    pub fn next_step_for(&mut self, code: Code, what: impl Into<String>, command: Option<&str>) {
+        self.push_step(Some(code), what.into(), command);
+    }
+
+    fn push_step(&mut self, code: Option<Code>, what: String, command: Option<&str>) {
+        let step = NextStep { what, command: command.map(str::to_string) };
+        if !self.next_steps.iter().any(|(_, known)| *known == step) {
+            self.next_steps.push((code, step));
         }
     }
 
