@@ -43,43 +43,52 @@ async function main() {
   }
 
   const files = (await readdir(HERE)).filter((f) => f.endsWith('.test.mjs')).sort();
-  const tests = [];
+  const groups = [];
   for (const file of files) {
     await import(pathToFileURL(join(HERE, file)).href);
+    const tests = [];
     for (const t of takeRegistered()) {
       const label = `${file.replace(/\.test\.mjs$/, '')}: ${t.name}`;
       if (label.includes(filter)) tests.push({ ...t, label });
     }
+    if (tests.length > 0) groups.push(tests);
   }
-  if (tests.length === 0) {
+  if (groups.length === 0) {
     console.error(`run.mjs: no test matches "${filter}"`);
     console.log('0 passed, 1 failed');
     return 1;
   }
 
   const server = await startServer(DIST, BASE_PATH);
-  // Playwright gives every launch a new, empty user-data directory.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   console.log(`# serving ${DIST} at ${server.url}`);
 
   let passed = 0;
   let failed = 0;
   try {
-    for (const t of tests) {
-      const started = Date.now();
-      const error = await runOne(t, browser, server);
-      const ms = Date.now() - started;
-      if (error) {
-        failed += 1;
-        console.log(`FAIL ${t.label} (${ms} ms)`);
-        console.log(indent(error.stack ?? String(error)));
-      } else {
-        passed += 1;
-        console.log(`ok   ${t.label} (${ms} ms)`);
+    // A browser per file, so a file whose tests crash or close the browser
+    // cannot fail the files after it.
+    for (const tests of groups) {
+      // Playwright gives every launch a new, empty user-data directory.
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        for (const t of tests) {
+          const started = Date.now();
+          const error = await runOne(t, browser, server);
+          const ms = Date.now() - started;
+          if (error) {
+            failed += 1;
+            console.log(`FAIL ${t.label} (${ms} ms)`);
+            console.log(indent(error.stack ?? String(error)));
+          } else {
+            passed += 1;
+            console.log(`ok   ${t.label} (${ms} ms)`);
+          }
+        }
+      } finally {
+        await browser.close().catch(() => {});
       }
     }
   } finally {
-    await browser.close();
     await server.close();
   }
 
