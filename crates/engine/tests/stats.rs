@@ -387,3 +387,13 @@ fn prometheus_roadmap_fragment() {
     assert_eq!(histogram.count, Some(1.0));
     assert_eq!(update.label("appmesh_virtual_node"), Some("demo"));
 }
+
+#[test]
+fn listener_prefix_does_not_shadow_address() {
+    // `listener.0.0.0.(_15000` has no address form, so `0` becomes a stat prefix scope;
+    // lookups of `listener.0.0.0.0_9080.*` must still find the address scope.
+    let text = "listener.0.0.0.(_15000.ssl.handshake: 1\nlistener.0.0.0.0_9080.ssl.handshake: 60\n";
+    let (stats, _) = stats::parse_text(text, 1);
+    assert_eq!(stats.counter("listener.0.0.0.0_9080.ssl.handshake"), Some((60, 2)));
+    assert!(stats.listener("0").is_some());
+}

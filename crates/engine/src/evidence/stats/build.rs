@@ -51,7 +51,8 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
         let (key, relative_start) = match scope {
             Some(found) => found,
             None => {
-                let (key, relative) = names::classify(&stat.name, &known_clusters);
+                let (key, relative) =
+                    names::classify(&stat.name, &|name| known_clusters.contains(name));
                 (key, stat.name.len() - relative.len())
             }
         };

@@ -352,34 +352,18 @@ impl Stats {
         delta::delta(self, earlier)
     }
 
+    /// Finds the scope of a full name the way the dump was grouped, and the name
+    /// relative to it.
     fn locate<'n>(&self, full_name: &'n str) -> Option<(&Scope, &'n str)> {
-        if let Some(rest) = full_name.strip_prefix("listener.") {
-            for scope in &self.listeners {
-                if let Some(relative) =
-                    rest.strip_prefix(scope.name.as_str()).and_then(|r| r.strip_prefix('.'))
-                {
-                    return Some((scope, relative));
-                }
-            }
-        }
-        if let Some(rest) = full_name.strip_prefix("cluster.") {
-            let mut best: Option<(&Scope, &str)> = None;
-            for (dot, _) in rest.match_indices('.') {
-                let (Some(name), Some(relative)) = (rest.get(..dot), rest.get(dot + 1..)) else {
-                    continue;
-                };
-                if let Some(scope) = self.cluster(name) {
-                    best = Some((scope, relative));
-                }
-            }
-            if best.is_some() {
-                return best;
-            }
-        }
-        if names::is_server_name(full_name) {
-            return Some((self.server(), full_name));
-        }
-        Some((self.other(), full_name))
+        let (key, relative) =
+            names::classify(full_name, &|name| self.cluster_index.contains_key(name));
+        let scope = match key {
+            names::ScopeKey::Listener(address) => self.listener(&address)?,
+            names::ScopeKey::Cluster(name) => self.cluster(&name)?,
+            names::ScopeKey::Server => &self.server,
+            names::ScopeKey::Other => &self.other,
+        };
+        Some((scope, relative))
     }
 }
 

@@ -70,7 +70,7 @@ const SERVER_ROOTS: &[&str] = &[
 /// same dump; the longest one that prefixes the name wins.
 pub(crate) fn classify<'a>(
     name: &'a str,
-    known_clusters: &std::collections::HashSet<String>,
+    is_known_cluster: &dyn Fn(&str) -> bool,
 ) -> (ScopeKey, &'a str) {
     if let Some(rest) = name.strip_prefix("listener.") {
         if let Some((address, relative)) = split_listener(rest) {
@@ -78,7 +78,7 @@ pub(crate) fn classify<'a>(
         }
     }
     if let Some(rest) = name.strip_prefix("cluster.") {
-        if let Some((cluster, relative)) = split_cluster(rest, known_clusters) {
+        if let Some((cluster, relative)) = split_cluster(rest, is_known_cluster) {
             return (ScopeKey::Cluster(cluster.to_string()), relative);
         }
     }
@@ -150,13 +150,13 @@ fn ipv4_address_end(text: &str) -> Option<usize> {
 
 fn split_cluster<'a>(
     rest: &'a str,
-    known_clusters: &std::collections::HashSet<String>,
+    is_known_cluster: &dyn Fn(&str) -> bool,
 ) -> Option<(&'a str, &'a str)> {
     // The longest established cluster name that prefixes this stat wins.
     let mut best: Option<usize> = None;
     for (dot, _) in rest.match_indices('.') {
         if let Some(candidate) = rest.get(..dot) {
-            if known_clusters.contains(candidate) {
+            if is_known_cluster(candidate) {
                 best = Some(dot);
             }
         }
