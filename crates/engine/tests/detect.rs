@@ -165,3 +165,54 @@ fn case23_stats_records_through_detection() {
         Some((2_674_877, 19))
     );
 }
+
+/// Line cleanup cases: input line and the expected cleaned line.
+macro_rules! cleans {
+    ($($name:ident: $input:expr => $expected:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            assert_eq!(meshtls_engine::evidence::text::clean_line($input), $expected);
+        }
+    )*};
+}
+
+cleans! {
+    clean_raw_ansi: "\u{1b}[1;31mcluster.a.ssl.handshake\u{1b}[0m: 1" => "cluster.a.ssl.handshake: 1";
+    clean_caret_ansi: "^[[32mok^[[0m" => "ok";
+    clean_grep_file: "stats.txt:cluster.a.ssl.handshake: 1" => "cluster.a.ssl.handshake: 1";
+    clean_grep_numbered: "logs/envoy.log:42:[2020-01-01 00:00:00.000][1][debug][connection] x" => "[2020-01-01 00:00:00.000][1][debug][connection] x";
+    clean_grep_context: "envoy.log-7-closing" => "closing";
+    clean_keeps_source_path: "external/envoy/source/common/tls/ssl_socket.cc:219] [C28] TLS error: 1" => "external/envoy/source/common/tls/ssl_socket.cc:219] [C28] TLS error: 1";
+    clean_keeps_header: "content-type: application/json" => "content-type: application/json";
+    clean_keeps_spiffe: "a.spiffe://cluster.local/ns/x.y: 1" => "a.spiffe://cluster.local/ns/x.y: 1";
+    clean_trailing_cr: "cluster.a.ssl.handshake: 1\r" => "cluster.a.ssl.handshake: 1";
+}
+
+#[test]
+fn shell_prompts_are_commands() {
+    use meshtls_engine::evidence::text::shell_command;
+    assert_eq!(
+        shell_command("$ curl -s localhost:9901/stats"),
+        Some("curl -s localhost:9901/stats")
+    );
+    assert_eq!(
+        shell_command("/ # curl -v http://localhost:9901/certs"),
+        Some("curl -v http://localhost:9901/certs")
+    );
+    assert_eq!(shell_command("user@host:~$ kubectl logs pod"), Some("kubectl logs pod"));
+    assert_eq!(
+        shell_command("[root@box ~]# openssl s_client -connect a:443"),
+        Some("openssl s_client -connect a:443")
+    );
+    assert_eq!(shell_command("# TYPE envoy_cluster_ssl_handshake counter"), None);
+    assert_eq!(shell_command("listener.0.0.0.0_15000.ssl.handshake: 1"), None);
+}
+
+#[test]
+fn line_split_handles_every_line_end() {
+    use meshtls_engine::evidence::text::split_lines;
+    assert_eq!(split_lines("a\r\nb\rc\nd").collect::<Vec<_>>(), vec!["a", "b", "c", "d"]);
+    assert_eq!(split_lines("a\n").collect::<Vec<_>>(), vec!["a"]);
+    assert_eq!(split_lines("").count(), 0);
+    assert_eq!(split_lines("\n\n").collect::<Vec<_>>(), vec!["", ""]);
+}
