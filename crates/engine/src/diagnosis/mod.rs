@@ -24,24 +24,80 @@ use crate::evidence::{detect, ParsedInput};
 #[derive(Clone, Debug)]
 pub struct Input {
     pub parsed: ParsedInput,
+    /// The text as pasted. [`Input::parse`] indexes its lines, so build a new
+    /// `Input` rather than changing this field.
     pub text: String,
+    /// Byte offset where each line starts, so quoting a line costs no scan.
+    line_starts: Vec<usize>,
+    /// First and last line of each private key block; those lines are never quoted.
+    private_key_blocks: Vec<(usize, usize)>,
 }
 
 impl Input {
     /// Detects the kind of `text`, parses it, and keeps the text for quoting.
     pub fn parse(name: &str, text: &str) -> Input {
-        Input { parsed: detect::parse_input(name, text), text: text.to_string() }
+        let mut line_starts = if text.is_empty() { Vec::new() } else { vec![0] };
+        line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+        if line_starts.last() == Some(&text.len()) && !text.is_empty() {
+            // A final line break ends the last line; it does not start a new one.
+            line_starts.pop();
+        }
+        Input {
+            parsed: detect::parse_input(name, text),
+            text: text.to_string(),
+            line_starts,
+            private_key_blocks: private_key_blocks(text),
+        }
     }
 
     pub fn name(&self) -> &str {
         &self.parsed.name
     }
 
-    /// Returns line `number` (1-based) of the text, without its line ending.
+    /// Returns line `number` (1-based) of the text, without its line ending, as
+    /// `str::lines` numbers them.
     pub fn line(&self, number: usize) -> Option<&str> {
         let index = number.checked_sub(1)?;
-        self.text.lines().nth(index).map(|line| line.strip_suffix('\r').unwrap_or(line))
+        let start = *self.line_starts.get(index)?;
+        let end = self.line_starts.get(index + 1).map_or(self.text.len(), |next| next - 1);
+        let line = self.text.get(start..end)?;
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        Some(line.strip_suffix('\r').unwrap_or(line))
     }
+
+    /// Returns the line of the `BEGIN … PRIVATE KEY` marker when line `number`
+    /// lies inside a private key block, markers included.
+    pub fn private_key_marker(&self, number: usize) -> Option<usize> {
+        self.private_key_blocks
+            .iter()
+            .find(|(first, last)| (*first..=*last).contains(&number))
+            .map(|(first, _)| *first)
+    }
+}
+
+/// Finds the `BEGIN … PRIVATE KEY` to `END … PRIVATE KEY` blocks of `text`; a
+/// block without its END marker runs to the end of the text.
+fn private_key_blocks(text: &str) -> Vec<(usize, usize)> {
+    let mut blocks = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut last_line = 0;
+    for (index, line) in text.lines().enumerate() {
+        let number = index + 1;
+        last_line = number;
+        let marks_key = line.contains("PRIVATE KEY-----");
+        match open {
+            None if marks_key && line.contains("-----BEGIN") => open = Some(number),
+            Some(first) if marks_key && line.contains("-----END") => {
+                blocks.push((first, number));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(first) = open {
+        blocks.push((first, last_line));
+    }
+    blocks
 }
 
 /// The four documented symptoms a person starts from.
@@ -228,4 +284,32 @@ pub fn diagnose(inputs: &[Input], options: &Options) -> Diagnosis {
     let mut collector = rules::Collector::default();
     rules::run_all(inputs, options, &mut collector);
     rank::finish(collector, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_lines_match_str_lines() {
+        let texts = ["", "one", "one\n", "one\r\ntwo\r\n", "a\n\nb", "\n", "x\ry\nz", "é\nü\n\n"];
+        for text in texts {
+            let input = Input::parse("paste", text);
+            let expected: Vec<&str> = text.lines().collect();
+            let indexed: Vec<&str> =
+                (1..=expected.len() + 1).filter_map(|n| input.line(n)).collect();
+            assert_eq!(indexed, expected, "{text:?}");
+            assert_eq!(input.line(0), None);
+        }
+    }
+
+    #[test]
+    fn private_key_blocks_cover_their_markers() {
+        let input = Input::parse(
+            "paste",
+            "cert\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\nafter\n-----BEGIN RSA PRIVATE KEY-----\nBBBB",
+        );
+        let markers: Vec<Option<usize>> = (1..=8).map(|n| input.private_key_marker(n)).collect();
+        assert_eq!(markers, [None, Some(2), Some(2), Some(2), None, Some(6), Some(6), None]);
+    }
 }

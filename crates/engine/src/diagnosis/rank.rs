@@ -7,6 +7,7 @@
 //! the specific cause before the generic one; then the amount of evidence.
 
 use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
 
 use super::rules::Collector;
 use super::{Code, Confidence, Diagnosis, Family, Finding, NextStep, Options, Symptom};
@@ -65,9 +66,9 @@ pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
 
     // Evidence against a cause removes it unless the cause itself was shown
     // directly; a direct contradiction keeps both, so both are shown.
+    let ruled_out_codes: HashSet<Code> = ruled_out.iter().map(|entry| entry.code).collect();
     findings.retain(|finding| {
-        finding.confidence == Confidence::Confirmed
-            || !ruled_out.iter().any(|entry| entry.code == finding.code)
+        finding.confidence == Confidence::Confirmed || !ruled_out_codes.contains(&finding.code)
     });
 
     fold_generic_verification(&mut findings);
@@ -103,25 +104,24 @@ pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
 /// evidence line and detail and the strongest confidence.
 fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::new();
+    let mut positions: HashMap<(Code, Option<String>), usize> = HashMap::new();
     for finding in findings {
-        let existing = merged
-            .iter_mut()
-            .find(|kept| kept.code == finding.code && kept.subject == finding.subject);
-        match existing {
-            Some(kept) => {
-                kept.confidence = kept.confidence.max(finding.confidence);
-                for detail in finding.details {
-                    if !kept.details.contains(&detail) {
-                        kept.details.push(detail);
-                    }
-                }
-                for line in finding.evidence {
-                    if !kept.evidence.contains(&line) {
-                        kept.evidence.push(line);
-                    }
-                }
+        let key = (finding.code, finding.subject.clone());
+        let Some(kept) = positions.get(&key).and_then(|&index| merged.get_mut(index)) else {
+            positions.insert(key, merged.len());
+            merged.push(finding);
+            continue;
+        };
+        kept.confidence = kept.confidence.max(finding.confidence);
+        for detail in finding.details {
+            if !kept.details.contains(&detail) {
+                kept.details.push(detail);
             }
-            None => merged.push(finding),
+        }
+        for line in finding.evidence {
+            if !kept.evidence.contains(&line) {
+                kept.evidence.push(line);
+            }
         }
     }
     merged

@@ -9,6 +9,8 @@
 //! `connection_impl.cc` (`delayed connect error: <errno>`) and config
 //! subscription (`gRPC config for <type> rejected: <reason>`).
 
+use std::collections::HashSet;
+
 use super::{Collector, Found};
 use crate::diagnosis::{Code, Confidence, Finding, Input};
 use crate::evidence::access_log::ResponseFlag;
@@ -21,6 +23,12 @@ const ECONNREFUSED: u32 = 111;
 const CONNECT_STATS: &str = "curl -s http://localhost:9901/stats | grep -E 'upstream_cx_connect_fail|upstream_cx_none_healthy|membership_healthy'";
 
 pub(crate) fn run_messages(found: &[Found<'_>], out: &mut Collector) {
+    // Lines that also report a certificate that failed to load, by input position.
+    let load_failures: HashSet<(*const Input, usize)> = found
+        .iter()
+        .filter(|item| matches!(item.event, Event::CertLoadFailed { .. }))
+        .map(|item| (std::ptr::from_ref(item.input), item.line))
+        .collect();
     for item in found {
         match item.event {
             Event::NoHealthyUpstream => out.add(
@@ -51,7 +59,9 @@ pub(crate) fn run_messages(found: &[Found<'_>], out: &mut Collector) {
             ),
             Event::DelayedConnectError { errno } => connect_error(item, *errno, out),
             Event::ConfigRejected { type_url, reason } => {
-                config_rejected(item, found, type_url.as_deref(), reason, out);
+                let same_line_load =
+                    load_failures.contains(&(std::ptr::from_ref(item.input), item.line));
+                config_rejected(item, same_line_load, type_url.as_deref(), reason, out);
             }
             Event::CertLoadFailed { what, source, cause } => {
                 cert_load_failed(item, what, source, cause.as_deref(), out);
@@ -118,18 +128,13 @@ fn names_unsupported_key(text: &str) -> bool {
 
 fn config_rejected(
     item: &Found<'_>,
-    found: &[Found<'_>],
+    same_line_load: bool,
     type_url: Option<&str>,
     reason: &str,
     out: &mut Collector,
 ) {
     // The same line often also yields a certificate-load message; that one is
     // the more specific cause and is reported instead.
-    let same_line_load = found.iter().any(|other| {
-        std::ptr::eq(other.input, item.input)
-            && other.line == item.line
-            && matches!(other.event, Event::CertLoadFailed { .. })
-    });
     if same_line_load || names_certificate_load(reason) {
         if !same_line_load {
             cert_load_failed(item, "certificate", "", Some(reason), out);

@@ -45,26 +45,16 @@ pub(crate) fn run(found: &[Found<'_>], options: &Options, out: &mut Collector) {
                 handshake_status(item, *ssl_error, name, *benign, out);
             }
             Event::HandshakeComplete => {
-                out.note(format!(
-                    "{} shows a completed TLS handshake (first at line {}).",
-                    item.input.name(),
-                    first_line_of(found, item, |event| matches!(event, Event::HandshakeComplete))
-                ));
+                // `found` is in line order, so the first note per input names the first line.
+                let prefix = format!("{} shows a completed TLS handshake", item.input.name());
+                if !out.notes.iter().any(|note| note.starts_with(&prefix)) {
+                    out.note(format!("{prefix} (first at line {}).", item.line));
+                }
             }
             _ => {}
         }
     }
     plaintext_answer_to_tls_client(found, options, out);
-}
-
-/// Returns the first line in the same input whose message satisfies `matches`.
-fn first_line_of(found: &[Found<'_>], item: &Found<'_>, matches: impl Fn(&Event) -> bool) -> usize {
-    found
-        .iter()
-        .filter(|other| std::ptr::eq(other.input, item.input) && matches(other.event))
-        .map(|other| other.line)
-        .min()
-        .unwrap_or(item.line)
 }
 
 /// True for errors printed by a TLS client tool (OpenSSL, `ERR_error_string_n`),

@@ -32,10 +32,22 @@ impl Collector {
         self.findings.push(finding);
     }
 
+    /// Records evidence against `code`. Later evidence against the same code
+    /// (another listener or cluster) joins the first entry, up to
+    /// [`MAX_RULED_OUT_EVIDENCE`] quoted lines.
     pub fn rule_out(&mut self, code: Code, reason: impl Into<String>, evidence: Vec<EvidenceLine>) {
-        let reason = reason.into();
-        if !self.ruled_out.iter().any(|entry| entry.code == code && entry.reason == reason) {
-            self.ruled_out.push(RuledOut { code, reason, evidence });
+        match self.ruled_out.iter_mut().find(|entry| entry.code == code) {
+            Some(entry) => {
+                for line in evidence {
+                    if entry.evidence.len() >= MAX_RULED_OUT_EVIDENCE {
+                        break;
+                    }
+                    if !entry.evidence.contains(&line) {
+                        entry.evidence.push(line);
+                    }
+                }
+            }
+            None => self.ruled_out.push(RuledOut { code, reason: reason.into(), evidence }),
         }
     }
 
@@ -63,13 +75,17 @@ impl Collector {
     }
 }
 
+/// Quoted lines kept for one ruled-out code; a dump of thousands of clusters
+/// would otherwise quote every one of them.
+const MAX_RULED_OUT_EVIDENCE: usize = 10;
+
 /// Quotes line `line` of `input`, or nothing when the line does not exist.
 ///
 /// Lines inside a pasted private key block are never quoted: the marker line
 /// is quoted in their place, so a finding can point at the key without
 /// repeating it.
 pub(crate) fn quote(input: &Input, line: usize) -> Option<EvidenceLine> {
-    let number = private_key_marker(input, line).unwrap_or(line);
+    let number = input.private_key_marker(line).unwrap_or(line);
     let text = input.line(number)?;
     Some(EvidenceLine { input: input.name().to_string(), line: number, text: text.to_string() })
 }
@@ -88,30 +104,6 @@ pub(crate) fn quote_all(
         }
     }
     quoted
-}
-
-/// Returns the line of the `BEGIN … PRIVATE KEY` marker when `line` lies inside
-/// a private key block (markers included).
-fn private_key_marker(input: &Input, line: usize) -> Option<usize> {
-    let mut open: Option<usize> = None;
-    for (index, text) in input.text.lines().enumerate() {
-        let number = index + 1;
-        if open.is_none() && text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
-            open = Some(number);
-        }
-        if let Some(begin) = open {
-            if number == line {
-                return Some(begin);
-            }
-            if text.contains("-----END") && text.contains("PRIVATE KEY-----") {
-                open = None;
-            }
-        }
-        if number >= line {
-            return None;
-        }
-    }
-    None
 }
 
 /// The kind of input a message came from, which shows who printed it.
@@ -207,18 +199,9 @@ pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::{InputKind, ParsedInput};
 
     fn input(text: &str) -> Input {
-        Input {
-            parsed: ParsedInput {
-                name: "paste".to_string(),
-                kind: InputKind::Other,
-                parts: Vec::new(),
-                warnings: Vec::new(),
-            },
-            text: text.to_string(),
-        }
+        Input::parse("paste", text)
     }
 
     #[test]
