@@ -75,7 +75,9 @@
   function postHeight() {
     scheduled = false;
     const height = contentHeight();
-    if (height === lastHeight) return;
+    // Before the app has mounted the body is empty: 0 would only make the
+    // host collapse the iframe.
+    if (height === 0 || height === lastHeight) return;
     lastHeight = height;
     window.parent.postMessage({ type: HEIGHT_MESSAGE, height }, parentOrigin);
   }

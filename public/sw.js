@@ -72,25 +72,37 @@ self.addEventListener('message', (event) => {
 });
 
 async function precache() {
-  const cache = await caches.open(CACHE_NAME);
-  const index = await fetchFresh(INDEX_URL);
-  if (!index.ok) throw new Error(`meshtls service worker: ${INDEX_URL} answered ${index.status}`);
+  const index = await fetchFile(INDEX_URL);
+  if (!index) throw new Error(`meshtls service worker: ${INDEX_URL} could not be fetched`);
   const html = await index.clone().text();
 
   // Fetch everything before storing anything, so that a failed file leaves
   // no half-filled cache behind and the install is retried on the next visit.
   const entries = [[SCOPE.href, index.clone()], [INDEX_URL, index]];
   for (const url of assetUrls(html)) {
-    const response = await fetchFresh(url);
-    if (!response.ok) throw new Error(`meshtls service worker: ${url} answered ${response.status}`);
+    const response = await fetchFile(url);
+    if (!response) throw new Error(`meshtls service worker: ${url} could not be fetched`);
     entries.push([url, response]);
   }
   for (const file of RUNTIME_FILES) {
     const url = new URL(file, SCOPE).href;
-    const response = await fetchFresh(url).catch(() => null);
-    if (response && response.ok) entries.push([url, response]);
+    const response = await fetchFile(url).catch(() => null);
+    if (response) entries.push([url, response]);
   }
+
+  const cache = await caches.open(CACHE_NAME);
   await Promise.all(entries.map(([url, response]) => cache.put(url, response)));
+}
+
+// Fetches one file past the HTTP cache (the cache must hold what the server
+// has now) and reads its body at once: a response left unread keeps its
+// connection, and the browser's six connections per host would run out.
+// Returns null for an answer other than 2xx.
+async function fetchFile(url) {
+  const response = await fetch(new Request(url, { cache: 'no-cache', credentials: 'same-origin' }));
+  if (!response.ok) return null;
+  const body = await response.arrayBuffer();
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 // The same-folder URLs that index.html names, without duplicates.
@@ -109,11 +121,6 @@ function assetUrls(html) {
     if (inScope(url) && url.href !== SCOPE.href && url.href !== INDEX_URL) urls.add(url.href);
   }
   return urls;
-}
-
-function fetchFresh(url) {
-  // Bypass the HTTP cache: the cache must hold what the server has now.
-  return fetch(new Request(url, { cache: 'no-cache', credentials: 'same-origin' }));
 }
 
 function inScope(url) {

@@ -51,8 +51,10 @@ async function waitForController(page) {
 
 // The cache names of this origin that belong to the wizard's folder.
 async function wizardCaches(page) {
-  const names = await page.evaluate(() => caches.keys());
-  return names.filter((name) => name.startsWith(`meshtls ${new URL(location.href).pathname}`));
+  return page.evaluate(async () => {
+    const names = await caches.keys();
+    return names.filter((name) => name.startsWith(`meshtls ${new URL('./', location.href).pathname} `));
+  });
 }
 
 async function waitForSingleCacheOtherThan(page, oldName) {

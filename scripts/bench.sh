@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Measures the performance budget of the built site: the gzip size of every
+# file in dist/, and in headless Chromium the time the wizard takes to read
+# and diagnose a generated 50 000-line /stats dump (and one ten times larger),
+# as a ratio to JSON.parse of the same statistics as JSON in the same page.
+# It prints the figures and never fails on them; docs/benchmarks.md records
+# the last ones.
+#
+# Builds dist/ in release first when it is missing, older than a source file,
+# or a debug build (trunk serve writes one there).
+#
+# Usage: scripts/bench.sh [--lines N] [--runs N]   (defaults: 50000 lines, 3 runs)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+. scripts/env.sh
+
+needs_build() {
+    [ -f dist/index.html ] || { echo "dist/ is missing"; return 0; }
+    local newer
+    newer=$(find src style public index.html Trunk.toml Cargo.toml Cargo.lock crates/engine/Cargo.toml \
+        crates/engine/src -type f -newer dist/index.html -print -quit 2>/dev/null)
+    if [ -n "$newer" ]; then
+        echo "dist/ is older than $newer"
+        return 0
+    fi
+    # A debug build (trunk serve, trunk build without --release) keeps the
+    # wasm "name" section of function names; wasm-opt in the release build
+    # strips it.
+    local wasm
+    for wasm in dist/*.wasm; do
+        if node tests/bench/wasm-sections.mjs --has name "$wasm"; then
+            echo "dist/ holds a debug build"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if reason=$(needs_build); then
+    echo "Building the site in release mode: $reason"
+    trunk build --release --offline --dist dist
+fi
+
+exec node tests/bench/bench.mjs "$@"

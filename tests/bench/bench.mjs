@@ -1,0 +1,277 @@
+// The performance budget of the built site in dist/ (run by scripts/bench.sh).
+//
+// 1. Size: the gzip size (level 9) of every file in dist/ and their total,
+//    against a budget of 300 KiB, and the part the page itself loads.
+// 2. Speed: in headless Chromium, the wizard served under a sub-path reads a
+//    generated /stats dump of an App Mesh Envoy (tests/bench/stats.mjs) the way
+//    a person adds it: the text goes into [data-testid=evidence-input] (value
+//    plus an input event, as a paste gives), then [data-testid=evidence-add] is
+//    clicked. The clock runs from the paste to the moment the paste's detected
+//    kind ([data-testid=evidence-item][data-kind]) is in the DOM and the
+//    findings panel has updated (a [data-testid=finding], or its note that the
+//    evidence gave no finding). The yardstick is JSON.parse of the
+//    same statistics in Envoy's JSON format, timed in the same page
+//    (median of 5). Budgets: ratio at most 1.0 for 50 000 lines, at most 11
+//    for ten times that.
+//
+// It prints the figures and exits 0 whatever they are; it exits non-zero only
+// when it cannot measure (no dist/, no browser, the page never shows a result).
+//
+// Usage: node tests/bench/bench.mjs [--lines N] [--runs N]
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { chromium } from 'playwright-core';
+
+import { startServer } from '../e2e/lib/server.mjs';
+import { generateEnvoyStats } from './stats.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST = join(ROOT, 'dist');
+const BASE_PATH = '/docs/tools/meshtls/';
+const SIZE_BUDGET_BYTES = 300 * 1024;
+const RATIO_BUDGET = 1.0;
+const RATIO_BUDGET_10X = 11;
+const JSON_PARSE_REPEATS = 5;
+// A measurement that takes longer than this is reported as not finished.
+const MEASURE_TIMEOUT_MS = 10 * 60 * 1000;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function parseArgs(argv) {
+  const options = { lines: 50_000, runs: 3 };
+  for (let i = 0; i < argv.length; i += 1) {
+    const value = Number(argv[i + 1]);
+    if (argv[i] === '--lines' && Number.isInteger(value) && value > 0) {
+      options.lines = value;
+      i += 1;
+    } else if (argv[i] === '--runs' && Number.isInteger(value) && value > 0) {
+      options.runs = value;
+      i += 1;
+    } else {
+      throw new Error(`bench.mjs: invalid argument ${argv[i]} (expected --lines N or --runs N)`);
+    }
+  }
+  return options;
+}
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const ms = (value) => `${value.toFixed(1)} ms`;
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function listFiles(dir) {
+  const files = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files.sort();
+}
+
+// The files index.html names, plus config.json, which the page fetches.
+function loadedByPage(html) {
+  const names = new Set(['index.html', 'config.json']);
+  for (const match of html.matchAll(/\s(?:src|href|data-glue|data-wasm)="\.\/([^"#?]+)"/g)) names.add(match[1]);
+  return names;
+}
+
+async function reportSizes() {
+  console.log('## Size of dist/ (gzip -9 of each file)\n');
+  const files = await listFiles(DIST);
+  const loaded = loadedByPage(await readFile(join(DIST, 'index.html'), 'utf8'));
+  let total = 0;
+  let totalRaw = 0;
+  let totalLoaded = 0;
+  const width = Math.max(...files.map((f) => relative(DIST, f).length));
+  for (const file of files) {
+    const body = await readFile(file);
+    const gzipped = gzipSync(body, { level: 9 }).length;
+    const name = relative(DIST, file);
+    total += gzipped;
+    totalRaw += body.length;
+    if (loaded.has(name)) totalLoaded += gzipped;
+    console.log(`${name.padEnd(width)}  ${kib(body.length).padStart(11)}  gzip ${kib(gzipped).padStart(10)}${loaded.has(name) ? '  (loaded by the page)' : ''}`);
+  }
+  console.log(`\ntotal of ${files.length} files: ${kib(totalRaw)}, gzip ${kib(total)} (${total} bytes); budget ${kib(SIZE_BUDGET_BYTES)}: ${total <= SIZE_BUDGET_BYTES ? 'within' : 'OVER'}`);
+  console.log(`loaded by the page on first visit: gzip ${kib(totalLoaded)}\n`);
+  return { total, totalLoaded };
+}
+
+// Runs in the page: builds the dump there, so that tens of megabytes never
+// cross the DevTools protocol.
+async function prepare(page, lines) {
+  return page.evaluate(`(() => {
+    const generate = ${generateEnvoyStats.toString()};
+    window.__bench = generate(${lines});
+    return { lines: window.__bench.lines, textBytes: window.__bench.text.length, jsonBytes: window.__bench.json.length };
+  })()`);
+}
+
+async function timeJsonParse(page) {
+  return page.evaluate((repeats) => {
+    const times = [];
+    for (let i = 0; i < repeats; i += 1) {
+      const start = performance.now();
+      const parsed = JSON.parse(window.__bench.json);
+      times.push(performance.now() - start);
+      if (!parsed.stats) throw new Error('the JSON has no stats array');
+    }
+    return times;
+  }, JSON_PARSE_REPEATS);
+}
+
+// Pastes the dump and waits for its kind and the findings; returns the times.
+async function timeWizard(page) {
+  return page.evaluate(async (timeoutMs) => {
+    const input = document.querySelector('[data-testid="evidence-input"]');
+    const add = document.querySelector('[data-testid="evidence-add"]');
+    if (!input || !add) throw new Error('the page has no evidence-input or evidence-add');
+    const itemsBefore = document.querySelectorAll('[data-testid="evidence-item"]').length;
+
+    const kindShown = () => {
+      const items = document.querySelectorAll('[data-testid="evidence-item"][data-kind]');
+      return items.length > itemsBefore ? items[items.length - 1].dataset.kind : null;
+    };
+    // The findings panel has updated when it lists findings or says it found
+    // none in the evidence.
+    const findingsShown = () =>
+      document.querySelectorAll('[data-testid="finding"]').length > 0 ||
+      (document.querySelector('[data-testid="findings"]')?.textContent ?? '').includes('No finding in the evidence');
+    const until = (condition) =>
+      new Promise((resolve, reject) => {
+        if (condition()) {
+          resolve(performance.now());
+          return;
+        }
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`no result after ${timeoutMs} ms`));
+        }, timeoutMs);
+        const observer = new MutationObserver(() => {
+          if (!condition()) return;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve(performance.now());
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+      });
+
+    const start = performance.now();
+    input.value = window.__bench.text;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const pasted = performance.now();
+    add.click();
+    const kindAt = await until(kindShown);
+    const findingsAt = await until(findingsShown);
+    // The next frame after the findings: what a person sees.
+    const paintedAt = await new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
+    return {
+      kind: kindShown() ?? document.querySelector('[data-testid="evidence-item"]')?.dataset.kind,
+      findings: [...document.querySelectorAll('[data-testid="finding"]')].map((f) => f.dataset.code),
+      pasteMs: pasted - start,
+      kindMs: kindAt - start,
+      totalMs: findingsAt - start,
+      paintedMs: paintedAt - start,
+    };
+  }, MEASURE_TIMEOUT_MS);
+}
+
+async function measure(browser, server, lines, runs) {
+  const results = [];
+  for (let run = 0; run < runs; run += 1) {
+    // A fresh context each time: no earlier paste in storage, no service worker.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(MEASURE_TIMEOUT_MS);
+      await page.goto(server.url);
+      await page.locator('[data-testid="evidence-input"]').waitFor({ timeout: 60_000 });
+      const size = await prepare(page, lines);
+      const parseTimes = await timeJsonParse(page);
+      const wizard = await timeWizard(page);
+      results.push({ size, jsonParseMs: median(parseTimes), wizard });
+    } finally {
+      await context.close();
+    }
+  }
+  return results;
+}
+
+function printRun(label, results, budget) {
+  const { size } = results[0];
+  console.log(`### ${label}: ${size.lines} lines, text ${kib(size.textBytes)}, JSON ${kib(size.jsonBytes)}\n`);
+  for (const [i, r] of results.entries()) {
+    const w = r.wizard;
+    console.log(
+      `run ${i + 1}: wizard ${ms(w.totalMs)} (paste ${ms(w.pasteMs)}, kind "${w.kind}" at ${ms(w.kindMs)}, ` +
+        `${w.findings.length} findings, painted at ${ms(w.paintedMs)}); JSON.parse ${ms(r.jsonParseMs)}; ` +
+        `ratio ${(w.totalMs / r.jsonParseMs).toFixed(2)}`,
+    );
+  }
+  const wizard = median(results.map((r) => r.wizard.totalMs));
+  const parse = median(results.map((r) => r.jsonParseMs));
+  const ratio = wizard / parse;
+  console.log(`\nmedian: wizard ${ms(wizard)}, JSON.parse ${ms(parse)}, ratio ${ratio.toFixed(2)} (budget ${budget}: ${ratio <= budget ? 'within' : 'OVER'})`);
+  console.log(`findings: ${[...new Set(results[0].wizard.findings)].join(', ') || 'none'}\n`);
+  return { wizard, parse, ratio };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  try {
+    await stat(join(DIST, 'index.html'));
+  } catch {
+    console.error(`bench.mjs: ${join(DIST, 'index.html')} not found: build the site first (scripts/bench.sh does)`);
+    return 1;
+  }
+
+  const cpu = cpus();
+  console.log(`# meshtls performance budget, ${new Date().toISOString()}`);
+  console.log(`machine: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory, Node ${process.version}\n`);
+
+  await reportSizes();
+
+  const server = await startServer(DIST, BASE_PATH);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    console.log(`## Speed in ${CHROMIUM} ${browser.version()}, page served at ${server.url}\n`);
+    console.log('How: the dump goes into [data-testid=evidence-input] (value and an input event), then');
+    console.log('[data-testid=evidence-add] is clicked; the time runs from the paste until the paste\'s kind');
+    console.log('is in the DOM and the findings panel has updated. JSON.parse of the same statistics in');
+    console.log(`Envoy's JSON format is timed in the same page (median of ${JSON_PARSE_REPEATS}). Each run uses a fresh browser context.\n`);
+
+    const base = await measure(browser, server, options.lines, options.runs);
+    printRun('1x', base, RATIO_BUDGET);
+    const large = await measure(browser, server, options.lines * 10, 1);
+    printRun('10x', large, RATIO_BUDGET_10X);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
