@@ -149,7 +149,9 @@ fn announce_findings() {
     Effect::new(move |previous: Option<Vec<&'static str>>| {
         let codes: Vec<&'static str> =
             wizard.diagnosis.with(|d| d.findings.iter().map(|f| f.code.as_str()).collect());
-        if previous.is_some_and(|p| p != codes) {
+        // With no evidence left, the message of the removal or the clearing stands.
+        let has_evidence = wizard.evidence.with(|e| !e.is_empty());
+        if has_evidence && previous.is_some_and(|p| p != codes) {
             let message = wizard.diagnosis.with(|d| match d.findings.first() {
                 None => "No findings in the evidence.".to_string(),
                 Some(top) if d.findings.len() == 1 => format!("1 finding: {}.", top.title),

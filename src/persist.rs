@@ -77,6 +77,11 @@ pub fn restore(wizard: Wizard) {
 /// Saves pastes, host and walk whenever they change.
 pub fn keep_saved(wizard: Wizard) {
     Effect::new(move |_| {
+        if wizard.evidence.with(|e| e.is_empty()) {
+            browser::session_remove(EVIDENCE_KEY);
+            wizard.storage_problem.set(None);
+            return;
+        }
         let (json, left_out) = wizard.evidence.with(encode_pastes);
         let problem = match browser::session_set(EVIDENCE_KEY, &json) {
             Err(err) => Some(format!(

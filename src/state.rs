@@ -257,7 +257,13 @@ impl Wizard {
     }
 
     pub fn remove_evidence(self, id: u64) {
+        let name = self
+            .evidence
+            .with_untracked(|e| e.pastes().iter().find(|p| p.id == id).map(|p| p.name.clone()));
         self.evidence.update(|evidence| evidence.remove(id));
+        if let Some(name) = name {
+            self.announcement.set(format!("Removed {name}."));
+        }
     }
 
     /// Forgets every paste, answer and the walk, here and in storage.

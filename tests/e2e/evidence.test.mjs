@@ -1,0 +1,217 @@
+// Evidence: pastes and files become named items with a detected kind, the
+// findings quote their lines, evidence answers steps (and the person can
+// override it), everything survives a reload, private keys never stay, and
+// "Clear everything" forgets it all.
+
+import { test } from './lib/harness.mjs';
+import {
+  assert,
+  expectNoAxeViolations,
+  expectStep,
+  findingCodes,
+  fixture,
+  fixturePath,
+  node,
+  openApp,
+  pasteEvidence,
+  storedEntries,
+  TREE,
+  waitForApp,
+} from './lib/page.mjs';
+
+// Two real reports: an Istio /certs dump whose leaf expired in 2020, and an
+// Envoy debug log where the upstream refused the TCP connection (errno 111).
+const EXPIRED_CERTS = 'istio-certs-expired.json';
+const REFUSED_LOG = 'front-proxy-connection-refused.log';
+
+// A self-signed certificate followed by a private key, as people paste a
+// whole secret by mistake. The key is random test data, not a real key.
+const KEY_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7testkeyonly';
+const SECRET_PASTE = [
+  'tls.crt and tls.key of the backend secret:',
+  '-----BEGIN PRIVATE KEY-----',
+  KEY_BODY,
+  'Zm9yIHRlc3RzIG9ubHksIG5vdCBhIHJlYWwga2V5',
+  '-----END PRIVATE KEY-----',
+  'end of secret',
+].join('\n');
+
+async function items(page) {
+  return page.locator('[data-testid="evidence-item"]').evaluateAll((els) =>
+    els.map((el) => ({
+      name: el.querySelector('[data-testid="evidence-item-name"]').textContent,
+      kind: el.dataset.kind,
+    })),
+  );
+}
+
+// Checks that each quoted line of each finding is the line of that number in
+// the fixture it names.
+async function expectQuotesMatchFixtures(page, fixtures) {
+  const quotes = await page.locator('[data-testid="finding"] [data-testid="evidence-line"]').evaluateAll((els) =>
+    els.map((el) => ({ input: el.dataset.input, line: Number(el.dataset.line), text: el.querySelector('code').textContent })),
+  );
+  assert.ok(quotes.length > 0, 'the findings quote evidence lines');
+  for (const quote of quotes) {
+    assert.ok(fixtures.includes(quote.input), `quote names a pasted input: ${quote.input}`);
+    const lines = fixture(quote.input).split('\n').map((l) => l.replace(/\r$/, ''));
+    assert.equal(quote.text, lines[quote.line - 1], `${quote.input}:${quote.line} is quoted as pasted`);
+  }
+}
+
+test('two case pastes give their findings', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+
+  await pasteEvidence(page, EXPIRED_CERTS, fixture(EXPIRED_CERTS));
+  await page.locator('[data-testid="finding"][data-code="tls-cert-expired"]').waitFor();
+  assert.match(await page.locator('[data-testid="announcer"]').textContent(), /finding/);
+
+  await pasteEvidence(page, REFUSED_LOG, fixture(REFUSED_LOG));
+  await page.locator('[data-testid="finding"][data-code="conn-refused"]').waitFor();
+
+  assert.deepEqual(await items(page), [
+    { name: EXPIRED_CERTS, kind: 'certs' },
+    { name: REFUSED_LOG, kind: 'envoy-log' },
+  ]);
+  const codes = await findingCodes(page);
+  assert.ok(codes.includes('tls-cert-expired'), `codes: ${codes}`);
+  assert.ok(codes.includes('conn-refused'), `codes: ${codes}`);
+  assert.equal(await page.locator('[data-testid="evidence-input"]').inputValue(), '', 'the paste area is emptied');
+
+  await expectQuotesMatchFixtures(page, [EXPIRED_CERTS, REFUSED_LOG]);
+  const expired = page.locator('[data-testid="finding"][data-code="tls-cert-expired"]');
+  assert.ok((await expired.locator('[data-testid="finding-link"]').count()) > 0, 'the finding links its documentation');
+  await expectNoAxeViolations(page, 'findings');
+});
+
+test('files from the file input and a drop', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+
+  await page.locator('[data-testid="evidence-file"]').setInputFiles([fixturePath(EXPIRED_CERTS), fixturePath(REFUSED_LOG)]);
+  await page.locator('[data-testid="evidence-item"]').nth(1).waitFor();
+  const names = (await items(page)).map((item) => item.name).sort();
+  assert.deepEqual(names, [REFUSED_LOG, EXPIRED_CERTS].sort());
+
+  // A file dropped on the paste area is read the same way.
+  await page.evaluate((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'dropped.log', { type: 'text/plain' }));
+    const zone = document.querySelector('[data-testid="evidence-input"]');
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, fixture('multicluster-unknown-ca.log'));
+  await page.locator('[data-testid="evidence-item-name"]:text-is("dropped.log")').waitFor();
+  await page.locator('[data-testid="finding"][data-code="tls-untrusted-ca"]').waitFor();
+
+  // Removing a paste removes its findings.
+  await page.locator('[data-testid="evidence-item"]', { hasText: REFUSED_LOG }).locator('[data-testid="evidence-remove"]').click();
+  await page.locator('[data-testid="finding"][data-code="conn-refused"]').waitFor({ state: 'detached' });
+  assert.equal((await items(page)).length, 2);
+});
+
+test('reload keeps pastes and answers', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  await pasteEvidence(page, EXPIRED_CERTS, fixture(EXPIRED_CERTS));
+  await pasteEvidence(page, 'my notes', 'upstream connect error or disconnect/reset before headers');
+  await page.locator('[data-testid="symptom-tls-client-policy"]').click();
+  const stepBefore = await page.locator('[data-testid="step"], [data-testid="conclusion"]').first().getAttribute('data-testid');
+  const codesBefore = await findingCodes(page);
+
+  const stored = await storedEntries(page);
+  assert.ok(Object.values(stored).some((v) => v.includes('expiration_time')), 'the paste text is in sessionStorage');
+
+  await page.reload();
+  await waitForApp(page);
+  await page.locator('[data-testid="evidence-item"]').nth(1).waitFor();
+  assert.deepEqual(
+    (await items(page)).map((item) => item.name),
+    [EXPIRED_CERTS, 'my notes'],
+  );
+  assert.deepEqual(await findingCodes(page), codesBefore);
+  const stepAfter = await page.locator('[data-testid="step"], [data-testid="conclusion"]').first().getAttribute('data-testid');
+  assert.equal(stepAfter, stepBefore);
+  assert.equal(
+    await page.locator('[data-testid="symptom-tls-client-policy"]').getAttribute('aria-pressed'),
+    'true',
+  );
+});
+
+test('a pasted private key is removed and never stored', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  await pasteEvidence(page, 'backend secret', SECRET_PASTE);
+  await page.locator('[data-testid="private-key-removed"]').waitFor();
+
+  const body = await page.locator('body').innerText();
+  assert.ok(!body.includes(KEY_BODY), 'the key is not shown');
+  const stored = JSON.stringify(await storedEntries(page));
+  assert.ok(!stored.includes('PRIVATE KEY'), 'no private key marker in storage');
+  assert.ok(!stored.includes(KEY_BODY), 'no key material in storage');
+  assert.ok(stored.includes('end of secret'), 'the rest of the paste is kept');
+
+  await page.reload();
+  await waitForApp(page);
+  await page.locator('[data-testid="private-key-removed"]').waitFor();
+  assert.ok(!(await page.locator('body').innerText()).includes(KEY_BODY));
+  await expectNoAxeViolations(page, 'private key notice');
+});
+
+test('evidence answers a step and the person overrides it', async ({ server, newPage }) => {
+  const symptom = 'tls-client-policy';
+  const start = node(TREE.symptoms.find((s) => s.id === symptom).start);
+  const rule = start.answered_by.find((r) => r.code === 'tls-cert-expired' || r.code === 'tls-no-ca-cert');
+  assert.ok(rule, `the tree lets a certs finding answer ${start.id}`);
+
+  const page = await newPage();
+  await openApp(page, server);
+  await pasteEvidence(page, 'appmesh-certs.json', fixture('appmesh-certs-no-ca-cert.json'));
+  await page.locator(`[data-testid="finding"][data-code="${rule.code}"]`).waitFor();
+  await page.locator(`[data-testid="symptom-${symptom}"]`).click();
+
+  // The first step is answered already: the walk is past it.
+  const first = page.locator(`[data-testid="path-step"][data-step-id="${start.id}"]`);
+  await first.waitFor();
+  assert.match(await first.textContent(), /from your evidence/);
+  assert.notEqual(await page.locator('[data-testid="step"]').getAttribute('data-step-id'), start.id);
+  assert.match(new URL(page.url()).hash, new RegExp(`e=[^&]*${start.id}:${rule.answer}:${rule.code}`));
+
+  // Reopened, the step shows the evidence answer and the quoted lines.
+  await first.locator('button').click();
+  await expectStep(page, start.id);
+  const box = page.locator('[data-testid="evidence-answer"]');
+  assert.equal(await box.getAttribute('data-code'), rule.code);
+  assert.ok((await box.locator('[data-testid="evidence-line"]').count()) > 0, 'the answer quotes its lines');
+  const suggested = page.locator(`[data-testid="answer"][data-answer="${rule.answer}"]`);
+  assert.match(await suggested.textContent(), /from your evidence/);
+  await expectNoAxeViolations(page, 'step answered by evidence');
+
+  // The person's answer wins over the evidence.
+  const other = start.answers.find((a) => a.id !== rule.answer);
+  await page.locator(`[data-testid="answer"][data-answer="${other.id}"]`).click();
+  await page.locator(`[data-testid="path-step"][data-step-id="${start.id}"]`, { hasText: other.label }).waitFor();
+  assert.doesNotMatch(await first.textContent(), /from your evidence/);
+});
+
+test('clear everything forgets pastes and answers', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  await pasteEvidence(page, EXPIRED_CERTS, fixture(EXPIRED_CERTS));
+  await page.locator('[data-testid="symptom-originating-tls"]').click();
+  await page.locator('[data-testid="step"]').waitFor();
+
+  await page.locator('[data-testid="clear-everything"]').click();
+  await page.locator('[data-testid="evidence-item"]').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('[data-testid="finding"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="step"]').count(), 0);
+  assert.equal(new URL(page.url()).hash, '');
+  const stored = await storedEntries(page);
+  assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('meshtls')), [], 'storage is empty');
+  assert.match(await page.locator('[data-testid="announcer"]').textContent(), /cleared/);
+
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await page.locator('[data-testid="evidence-item"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="step"]').count(), 0);
+});
