@@ -3,8 +3,8 @@
 //! The link opens GitHub's "new issue" page with the title and the body already
 //! written in the sections of the App Mesh roadmap's bug-report template. GitHub
 //! takes the pre-filled text only from the query string, so the whole report has to
-//! fit in one URL: a long body is cut at line boundaries and says that the full
-//! report is to be attached. A security finding never becomes a public issue: the
+//! fit in one URL: a long body is cut at line boundaries and then asks for the
+//! full report as an attachment. A security finding never becomes a public issue: the
 //! link then points at the vulnerability-reporting page.
 //!
 //! The input is the plain [`IssueReport`], not the diagnosis types, and it must be
@@ -15,7 +15,7 @@ use crate::config::Config;
 
 /// Maximum length of the generated URL, in bytes of its ASCII text.
 ///
-/// GitHub answers "Your request URL is too long" for request URLs over about 8 KB
+/// GitHub rejects with "Your request URL is too long" for request URLs over about 8 KB
 /// (reported at 8 191 and 8 192 bytes by projects that build the same links), and
 /// current browsers accept far longer URLs. The margin under 8 192 leaves room for a
 /// portal whose issue URL is longer than GitHub's.
@@ -41,19 +41,19 @@ pub const TEMPLATE_SECTIONS: [&str; 5] = [
 /// when the report has no workaround so the person answers it.
 const WORKAROUND_PROMPT: &str = "How are you currently solving this problem?";
 
-/// Everything a bug report says, as plain text that is already redacted.
+/// The content of a bug report, as plain text that is already redacted.
 ///
-/// Fields may be empty; an empty list or text leaves its part of the body out, except
+/// Fields may be empty. An empty list or text leaves its part of the body out, except
 /// the workaround, which then keeps the template's question.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IssueReport {
     /// One line naming the problem, without the template's `Bug: ` prefix.
     pub title: String,
-    /// What the person observes, in a few sentences.
+    /// The observed problem, in a few sentences.
     pub summary: String,
     /// The steps that lead to the problem, one per entry, numbered in the body.
     pub steps_to_reproduce: Vec<String>,
-    /// How the person works around the problem today, if they do.
+    /// The person's current workaround, if any.
     pub workaround: String,
     /// The evidence lines that prove the findings, most important first, because a
     /// long excerpt is cut from its end. Rendered as a code block, unescaped.
@@ -81,7 +81,7 @@ pub struct IssueFinding {
     pub security: bool,
 }
 
-/// Where the conclusion's escalation link points.
+/// Target of the conclusion's escalation link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IssueLink {
     /// A public issue, pre-filled. `shortened` is true when part of the body was cut
@@ -93,7 +93,7 @@ pub enum IssueLink {
 }
 
 impl IssueLink {
-    /// The link target.
+    /// Returns the link target.
     pub fn url(&self) -> &str {
         match self {
             IssueLink::Issue { url, .. } | IssueLink::VulnerabilityReport { url } => url,
@@ -123,7 +123,7 @@ pub fn issue_body(report: &IssueReport, config: &Config) -> String {
     render_blocks(&body_blocks(report, config))
 }
 
-/// The issue title: the template's `Bug: ` prefix and the report title on one line,
+/// Formats the issue title: the template's `Bug: ` prefix and the report title on one line,
 /// cut to [`MAX_TITLE_CHARS`].
 pub fn issue_title(report: &IssueReport) -> String {
     let one_line = report.title.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -161,7 +161,7 @@ fn push_encoded_byte(out: &mut String, byte: u8) {
     }
 }
 
-/// The upper-case hex digit of a value below 16.
+/// Returns the upper-case hex digit of a value below 16.
 fn hex_digit(nibble: u8) -> char {
     char::from_digit(u32::from(nibble), 16).map_or('0', |c| c.to_ascii_uppercase())
 }
@@ -209,8 +209,9 @@ impl Block {
     }
 }
 
-/// Cut ranks, highest first: the evidence excerpt is the longest and is in the
-/// attached report anyway; the summary and findings are what a maintainer reads first.
+/// Cut ranks, highest first. The evidence excerpt goes first because it is the longest
+/// and the attached report has it anyway. The summary and findings go last because a
+/// maintainer reads them first.
 const RANK_EVIDENCE: u8 = 6;
 const RANK_RULED_OUT: u8 = 5;
 const RANK_STEPS: u8 = 4;
@@ -315,7 +316,7 @@ fn finding_line(finding: &IssueFinding) -> String {
     )
 }
 
-/// A fence of backticks longer than any backtick run in the excerpt, so the excerpt
+/// Returns a fence of backticks longer than any backtick run in the excerpt, so the excerpt
 /// cannot close the code block early.
 fn code_fence(text: &str) -> String {
     let mut longest = 0;
@@ -404,8 +405,8 @@ fn shorten_blocks(blocks: &mut [Block], budget: usize, product_name: &str) -> bo
             total = total - line_cost(&line) - marker_before + marker_after;
 
             // A line longer than half the budget is cut inside, at a character
-            // boundary, so one giant line does not empty its section; shorter lines
-            // go whole, to keep every line that remains complete.
+            // boundary, so one giant line does not empty its section. Shorter lines
+            // go whole, so every line that remains is complete.
             if total <= budget && line_cost(&line) > budget / 2 {
                 let room = budget - total;
                 if let Some(kept) =
@@ -423,7 +424,7 @@ fn shorten_blocks(blocks: &mut [Block], budget: usize, product_name: &str) -> bo
     true
 }
 
-/// The longest prefix of `line` whose encoded form, with a trailing `…`, fits in
+/// Returns the longest prefix of `line` whose encoded form, with a trailing `…`, fits in
 /// `room` bytes; `None` when not even a few characters fit.
 fn truncate_to_encoded(line: &str, room: usize) -> Option<String> {
     const MIN_KEPT_CHARS: usize = 8;

@@ -15,7 +15,7 @@
 //!
 //! - Host names need at least two labels and a final label that is a known top-level
 //!   domain ([`HOST_SUFFIXES`], two-letter country codes except the ones that are
-//!   common file extensions), unless the context says "host": after `://`, `@`,
+//!   common file extensions), unless the context marks a host: after `://`, `@`,
 //!   `DNS:`, `CN=`, `Host:`, `sni=` and similar keys, any alphabetic final label counts.
 //!   A dotted name glued to `_` is part of an Envoy stat or extension name
 //!   (`cluster.cds_egress_...`, `ssl_socket.cc`) and is not a host.
@@ -140,7 +140,7 @@ const VERSION_CONTEXT_WORDS: &[&str] = &["v", "version", "envoy", "release", "ta
 /// How many bytes before a 12-digit number may hold the word `account` or `owner`.
 const ACCOUNT_CONTEXT_BYTES: usize = 48;
 
-/// What kind of value a replacement hides.
+/// Kind of value that a replacement hides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RedactionKind {
     /// A value the person added to the plan (a pod, cluster or mesh name).
@@ -164,7 +164,7 @@ pub enum RedactionKind {
 }
 
 impl RedactionKind {
-    /// The word inside this kind's placeholders (`<host-1>`).
+    /// Returns the word inside this kind's placeholders (`<host-1>`).
     pub fn placeholder_name(self) -> &'static str {
         match self {
             RedactionKind::Custom => "value",
@@ -179,7 +179,7 @@ impl RedactionKind {
         }
     }
 
-    /// A label for the preview.
+    /// Returns a label for the preview.
     pub fn description(self) -> &'static str {
         match self {
             RedactionKind::Custom => "value you added",
@@ -194,7 +194,7 @@ impl RedactionKind {
         }
     }
 
-    /// Whether values of this kind compare without regard to ASCII case.
+    /// Tells whether values of this kind compare without regard to ASCII case.
     fn case_insensitive(self) -> bool {
         matches!(
             self,
@@ -227,7 +227,7 @@ impl Default for RedactOptions {
 /// One distinct value found in the texts, and what replaces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replacement {
-    /// What kind of value this is.
+    /// Kind of the value.
     pub kind: RedactionKind,
     /// The value as it first occurs in the texts.
     pub original: String,
@@ -549,7 +549,7 @@ fn slice(bytes: &[u8], start: usize, end: usize) -> &[u8] {
     bytes.get(start..end).unwrap_or_default()
 }
 
-/// The word just before `start`, after skipping up to four separator characters
+/// Returns the word just before `start`, after skipping up to four separator characters
 /// (`"server_name": "` gives `server_name`).
 fn preceding_word(bytes: &[u8], start: usize) -> &[u8] {
     let mut index = start;
@@ -567,7 +567,7 @@ fn preceding_word(bytes: &[u8], start: usize) -> &[u8] {
     slice(bytes, index, end)
 }
 
-/// Whether the word before `start` is one of `words`, ignoring ASCII case.
+/// Tells whether the word before `start` is one of `words`, ignoring ASCII case.
 fn preceded_by(bytes: &[u8], start: usize, words: &[&str]) -> bool {
     let word = preceding_word(bytes, start);
     words.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
@@ -805,7 +805,7 @@ fn is_rfc3339_date(bytes: &[u8]) -> bool {
     })
 }
 
-/// Whether an IPv4 address identifies no one, so it keeps its meaning in a report.
+/// Tells whether an IPv4 address identifies no one, so it keeps its meaning in a report.
 pub fn is_public_ipv4(octets: [u8; 4]) -> bool {
     matches!(
         octets,
@@ -910,6 +910,7 @@ fn consider_ipv6(bytes: &[u8], run_start: usize, run_end: usize, found: &mut Vec
     if end > start && before(bytes, end) == b':' && before(bytes, end - 1) != b':' {
         end -= 1;
     }
+
     let previous = before(bytes, start);
     let next = at(bytes, end);
     if previous.is_ascii_alphanumeric() || matches!(previous, b'_' | b'.') {
@@ -924,6 +925,7 @@ fn consider_ipv6(bytes: &[u8], run_start: usize, run_end: usize, found: &mut Vec
     if !is_ipv6(text) {
         return;
     }
+
     let lower = text.to_ascii_lowercase();
     if lower == "::" || lower == "::1" || lower.starts_with("2001:db8:") {
         return;
@@ -943,8 +945,7 @@ fn is_ipv6(text: &str) -> bool {
     if halves.next().is_some() {
         return false;
     }
-    let mut groups = 0;
-    let mut all_pairs = true;
+
     let mut parts: Vec<&str> = Vec::new();
     for half in std::iter::once(head).chain(tail) {
         if !half.is_empty() {
@@ -952,6 +953,8 @@ fn is_ipv6(text: &str) -> bool {
         }
     }
     let count = parts.len();
+    let mut groups = 0;
+    let mut all_pairs = true;
     for (position, part) in parts.into_iter().enumerate() {
         if part.contains('.') {
             if position + 1 != count || !is_dotted_quad(part) {
@@ -967,6 +970,7 @@ fn is_ipv6(text: &str) -> bool {
         all_pairs &= part.len() == 2;
         groups += 1;
     }
+
     match tail {
         Some(_) => groups < 8,
         None => groups == 8 && !all_pairs,
@@ -1146,7 +1150,7 @@ fn scan_emails(bytes: &[u8], found: &mut Vec<Found>) {
     }
 }
 
-/// The trust domain of each `spiffe://` ID: lowercase letters, digits, `.`, `-` and
+/// Finds the trust domain of each `spiffe://` ID: lowercase letters, digits, `.`, `-` and
 /// `_` per the SPIFFE ID specification, with upper case accepted as pasted.
 fn scan_spiffe(bytes: &[u8], lower: &[u8], found: &mut Vec<Found>) {
     const SCHEME: &[u8] = b"spiffe://";
@@ -1215,7 +1219,7 @@ fn scan_serials(bytes: &[u8], lower: &[u8], found: &mut Vec<Found>) {
     }
 }
 
-/// Each whole token that equals a value already found elsewhere.
+/// Finds each whole token that equals a value already found elsewhere.
 fn scan_known_tokens(bytes: &[u8], known: &HashMap<String, RedactionKind>, found: &mut Vec<Found>) {
     let mut token = String::new();
     let mut index = 0;
