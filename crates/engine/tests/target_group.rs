@@ -137,7 +137,9 @@ fn port_mismatch_names_ports() {
             listener_ports: vec![8080]
         }
     );
-    assert!(mismatch.to_string().contains("port 80") && mismatch.to_string().contains("8080"));
+    let text = mismatch.to_string();
+    assert!(text.contains("port 80"), "{text}");
+    assert!(text.contains("8080"), "{text}");
 }
 
 #[test]

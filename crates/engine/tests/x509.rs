@@ -281,6 +281,38 @@ fn issuer_not_ca_named() {
 }
 
 #[test]
+fn untrusted_names_failing_depth() {
+    let cases = [
+        ("leaf-tampered.pem", 0, "O=Example Mesh, CN=web.apps.local"),
+        ("chain-forged-intermediate.pem", 1, "O=Example Mesh, CN=Mesh Intermediate CA"),
+        ("chain-other-ca.pem", 1, "O=Other Org, CN=Other Intermediate CA"),
+        ("chain-issuer-not-ca.pem", 0, "O=Example Mesh, CN=web.apps.local"),
+    ];
+    for (file, depth, subject) in cases {
+        let report = run(&Case { input: file, bundle: &["root-ca.pem"], ..BASE });
+        let problem = report.problems.first().expect("one problem");
+        assert_eq!(problem.code(), "tls-untrusted-ca", "{file}");
+        assert_eq!(problem.cert().depth, Some(depth), "{file}");
+        assert_eq!(problem.cert().subject, subject, "{file}");
+    }
+}
+
+#[test]
+fn repeated_certificates_reported_once() {
+    let input: Vec<Certificate> = ["leaf-expired.pem", "leaf-expired.pem"]
+        .iter()
+        .flat_map(|name| certificates(name))
+        .collect();
+    assert_eq!(input.len(), 4);
+    let bundle = certificates("root-ca.pem");
+    let checks =
+        Checks { now: NOW, host: Some("web.apps.local"), role: None, client_policy: false };
+    let report = x509::verify(&input, Trust::Bundle(&bundle), &checks);
+    assert_eq!(report.chains.len(), 1);
+    assert_eq!(codes(&report), vec!["tls-cert-expired"]);
+}
+
+#[test]
 fn other_ca_names_missing_issuer() {
     let report = run(&Case { input: "chain-other-ca.pem", bundle: &["root-ca.pem"], ..BASE });
     let outcome = report.chains.first().map(|chain| chain.outcome.clone());
@@ -312,9 +344,13 @@ fn certificate_details_read() {
     assert_eq!(leaf.public_key, PublicKeyInfo::Ec { curve: EcCurve::P256 });
     assert_eq!(leaf.signature_algorithm, "sha256WithRSAEncryption");
     let usage = leaf.key_usage.expect("keyUsage");
-    assert!(usage.digital_signature && usage.key_encipherment && !usage.key_cert_sign);
+    assert!(usage.digital_signature);
+    assert!(usage.key_encipherment);
+    assert!(!usage.key_cert_sign);
     let extended = leaf.extended_key_usage.clone().expect("extendedKeyUsage");
-    assert!(extended.server_auth && extended.client_auth && !extended.any);
+    assert!(extended.server_auth);
+    assert!(extended.client_auth);
+    assert!(!extended.any);
     assert_eq!(leaf.basic_constraints.map(|bc| bc.ca), Some(false));
     assert!(!leaf.self_signed);
     assert!(!leaf.is_ca());
@@ -325,7 +361,8 @@ fn certificate_details_read() {
     assert_eq!(intermediate.signature_algorithm, "ecdsa-with-SHA384");
     assert_eq!(intermediate.basic_constraints.and_then(|bc| bc.path_len), Some(0));
     let root = certs.get(2).expect("root");
-    assert!(root.self_signed && root.is_ca());
+    assert!(root.self_signed);
+    assert!(root.is_ca());
 }
 
 #[test]

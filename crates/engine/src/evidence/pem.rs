@@ -4,8 +4,8 @@
 //! the line breaks lost. A DER file dropped on the page is read by [`parse_der`].
 //!
 //! Private keys are detected and skipped: the bundle records only the kind of
-//! key and the line where it starts, and no field or warning holds any byte or
-//! character of the key, so nothing downstream can repeat it.
+//! key and the line where it starts, and no field or warning contains any byte
+//! or character of the key, so nothing downstream can repeat it.
 
 use std::fmt;
 
@@ -37,7 +37,7 @@ pub struct PemCertificate {
     pub certificate: Certificate,
 }
 
-/// The presence of a private key. It holds no key material by construction.
+/// The presence of a private key, without any key material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PrivateKeyFound {
     /// 1-based line where the key starts in the whole input.
@@ -346,7 +346,7 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Finds the line of the body that holds the byte a base64 error points at.
+/// Finds the line of the body that contains the byte a base64 error points at.
 fn error_line(body: &[BodyPiece], error: &base64::DecodeError) -> Option<usize> {
     let offset = match error {
         base64::DecodeError::InvalidByte(offset, _)
@@ -385,7 +385,7 @@ fn is_key_text_dump(line: &str) -> bool {
 }
 
 /// Reads a dropped file: DER certificates one after another, or text, which is
-/// handed to [`parse`]. A DER private key is recorded as found, never read.
+/// handed to [`parse`]. A DER private key is recorded as found and never decoded.
 pub fn parse_der(bytes: &[u8]) -> (PemBundle, Vec<Warning>) {
     if let Ok(text) = std::str::from_utf8(bytes) {
         if text.contains(BEGIN) {

@@ -69,7 +69,7 @@ impl fmt::Display for LoadBalancerKind {
     }
 }
 
-/// How the load balancer type was found.
+/// The evidence for the load balancer type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KindSource {
     /// From `LoadBalancerArns`: `loadbalancer/app/`, `net/` or `gwy/`.
@@ -227,7 +227,7 @@ impl fmt::Display for ElbProblem {
 /// Checks one target group against the App Mesh rules. `listener_ports` are the
 /// virtual node listener ports (from [`TargetGroups::listener_ports`] or given by
 /// the person); an empty slice skips the port check. A Gateway Load Balancer, or
-/// a type that cannot be told, gets the port check only.
+/// a type that cannot be determined, gets the port check only.
 pub fn check_target_group(group: &TargetGroup, listener_ports: &[u16]) -> Vec<ElbProblem> {
     let mut problems = Vec::new();
     let target_group = group.display_name();

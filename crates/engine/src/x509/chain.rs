@@ -26,14 +26,14 @@ pub enum Trust<'a> {
     SelfSignedInInput,
 }
 
-/// Which trust anchors the report used, so that the output can say so.
+/// The trust anchors the report used, so that the output can name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TrustSource {
     Bundle { certificates: usize },
     SelfSignedInInput { certificates: usize },
 }
 
-/// What the checks need beyond the certificates.
+/// The inputs of the checks beyond the certificates.
 #[derive(Clone, Copy, Debug)]
 pub struct Checks<'a> {
     /// The time to check validity at, in unix seconds.
@@ -56,7 +56,7 @@ pub struct ChainLink {
     pub signature: Option<SignatureCheck>,
 }
 
-/// How a chain ended.
+/// The end state of a chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainOutcome {
     /// The last link is a trust anchor and every signature verified.
@@ -94,9 +94,9 @@ struct Candidate<'c> {
 /// validity at `checks.now`, keys, usages and SANs.
 ///
 /// Validity is checked on every certificate of every chain, the trust anchor
-/// included, as OpenSSL and BoringSSL do; keys, usages and SANs on the leaves
-/// that are not CA certificates only. A certificate that is on several chains
-/// is reported once.
+/// included, as OpenSSL and BoringSSL do. Keys, usages and SANs are checked on
+/// the leaves that are not CA certificates only. A certificate that is on
+/// several chains is reported once.
 pub fn verify(input: &[Certificate], trust: Trust<'_>, checks: &Checks<'_>) -> ChainReport {
     let anchors: Vec<Candidate<'_>> = match trust {
         Trust::Bundle(bundle) => bundle
@@ -128,7 +128,19 @@ pub fn verify(input: &[Certificate], trust: Trust<'_>, checks: &Checks<'_>) -> C
 
     let leaves = (0..input.len()).filter(|&index| {
         let Some(cert) = input.get(index) else { return false };
-        !input.iter().enumerate().any(|(other, child)| other != index && child.names_issuer(cert))
+        let repeated = input
+            .iter()
+            .take(index)
+            .any(|earlier| earlier.sha256_fingerprint == cert.sha256_fingerprint);
+        if repeated {
+            return false;
+        }
+        // A certificate pasted twice is not its own issuer.
+        !input.iter().enumerate().any(|(other, child)| {
+            other != index
+                && child.sha256_fingerprint != cert.sha256_fingerprint
+                && child.names_issuer(cert)
+        })
     });
     let mut seen: Vec<&str> = Vec::new();
     for leaf in leaves.collect::<Vec<_>>() {
@@ -269,15 +281,17 @@ fn check_chain<'c>(
     seen: &mut Vec<&'c str>,
     report: &mut ChainReport,
 ) {
-    if let Some(leaf_link) = chain.links.first() {
+    // The problem names the certificate where the chain stops, as BoringSSL's
+    // `certificate verification error at depth <d>` does.
+    if let Some(top) = chain.links.last() {
         if let ChainOutcome::Untrusted(reason) = &chain.outcome {
-            report.problems.push(CertProblem::UntrustedCa {
-                cert: leaf_link.cert.clone(),
-                reason: reason.clone(),
-            });
+            report
+                .problems
+                .push(CertProblem::UntrustedCa { cert: top.cert.clone(), reason: reason.clone() });
         }
     }
 
+    let mut child: Option<&ChainLink> = None;
     for (link, cert) in chain.links.iter().zip(members) {
         if let Some(SignatureCheck::Unsupported(reason)) = &link.signature {
             report.notes.push(CertNote::SignatureNotChecked {
@@ -288,16 +302,14 @@ fn check_chain<'c>(
         let depth = link.cert.depth.unwrap_or(0);
         if depth > 0 && !issuer_may_sign(cert) {
             report.problems.push(CertProblem::UntrustedCa {
-                cert: chain
-                    .links
-                    .first()
-                    .map_or_else(|| link.cert.clone(), |leaf| leaf.cert.clone()),
+                cert: child.map_or_else(|| link.cert.clone(), |child| child.cert.clone()),
                 reason: UntrustedReason::IssuerNotCa {
                     issuer: cert.subject.clone(),
                     issuer_depth: depth,
                 },
             });
         }
+        child = Some(link);
         if seen.contains(&cert.sha256_fingerprint.as_str()) {
             continue;
         }

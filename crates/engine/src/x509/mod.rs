@@ -5,7 +5,7 @@
 //! owned record. [`verify`] orders what was pasted into chains, checks every
 //! signature with the pure-Rust RustCrypto crates (no C code, so the same checks
 //! run in the browser), and returns [`CertProblem`]s whose codes are the finding
-//! codes of the diagnosis. [`names`] holds Envoy's SAN matching rules, reused for
+//! codes of the diagnosis. [`names`] implements Envoy's SAN matching rules, reused for
 //! the SANs that the admin `/certs` endpoint lists.
 
 mod chain;

@@ -13,7 +13,7 @@ use std::net::IpAddr;
 
 use super::SubjectAltName;
 
-/// How a requested name matched a SAN list.
+/// The result of matching a requested name against a SAN list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SanMatch {
     /// A SAN equals the name.

@@ -25,7 +25,7 @@ pub struct CertRef {
     pub source: CertSource,
 }
 
-/// Where a certificate came from.
+/// The origin of a certificate: the input or the trust bundle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CertSource {
     /// Index into the certificates passed to [`super::verify`].
@@ -64,7 +64,7 @@ pub enum Role {
     Client,
 }
 
-/// Why a chain does not reach the trust bundle.
+/// The reason a chain does not reach the trust bundle.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UntrustedReason {
     /// No certificate given or in the bundle has the issuer's name

@@ -1,0 +1,70 @@
+//! Fuzzes the PEM and DER readers and the chain checks, and checks that every
+//! line they report is inside the input and that no text of a private key block
+//! shows up in anything they return.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use meshtls_engine::evidence::pem;
+use meshtls_engine::x509::{self, Checks, Role, Trust};
+
+const FIRST_LINE: usize = 3;
+
+/// Returns the base64-only lines of at least 24 characters inside private key blocks.
+fn key_lines(text: &str) -> Vec<&str> {
+    let mut inside = false;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        if line.contains("-----BEGIN") {
+            inside = line.contains("PRIVATE KEY");
+        } else if line.contains("-----END") {
+            inside = false;
+        } else if inside {
+            let body = line.trim();
+            if body.len() >= 24
+                && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+            {
+                lines.push(body);
+            }
+        }
+    }
+    lines
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let last_line = FIRST_LINE + text.matches('\n').count();
+    let in_input = |line: usize| (FIRST_LINE..=last_line).contains(&line);
+
+    let (bundle, warnings) = pem::parse(&text, FIRST_LINE);
+    for entry in &bundle.certificates {
+        assert!(in_input(entry.first_line), "certificate start outside the input");
+        assert!(in_input(entry.last_line), "certificate end outside the input");
+        assert!(entry.first_line <= entry.last_line, "certificate ends before it starts");
+    }
+    for key in &bundle.private_keys {
+        assert!(in_input(key.line), "key line {} outside the input", key.line);
+    }
+    for warning in &warnings {
+        assert!(in_input(warning.line), "warning line {} outside the input", warning.line);
+    }
+
+    let certificates: Vec<x509::Certificate> =
+        bundle.certificates.iter().map(|entry| entry.certificate.clone()).collect();
+    // 2026-06-01 00:00:00 UTC
+    let checks = Checks {
+        now: 1_780_272_000,
+        host: Some("web.apps.local"),
+        role: Some(Role::Server),
+        client_policy: true,
+    };
+    let report = x509::verify(&certificates, Trust::SelfSignedInInput, &checks);
+    let bundle_report = x509::verify(&certificates, Trust::Bundle(&certificates), &checks);
+
+    let printed = format!("{bundle:?}{warnings:?}{report:?}{bundle_report:?}");
+    for line in key_lines(&text) {
+        assert!(!printed.contains(line), "private key text returned");
+    }
+
+    let (der_bundle, der_warnings) = pem::parse_der(data);
+    let _ = format!("{der_bundle:?}{der_warnings:?}");
+});
