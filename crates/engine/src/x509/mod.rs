@@ -93,6 +93,22 @@ impl fmt::Display for SubjectAltName {
     }
 }
 
+/// Converts a SAN listed by Envoy's `/certs` endpoint, so that [`match_name`]
+/// applies the same rules to it as to a pasted certificate.
+impl From<&crate::evidence::certs::SubjectAltName> for SubjectAltName {
+    fn from(san: &crate::evidence::certs::SubjectAltName) -> Self {
+        use crate::evidence::certs::SubjectAltName as Listed;
+        match san {
+            Listed::Dns(name) => SubjectAltName::Dns(name.clone()),
+            Listed::Uri(uri) => SubjectAltName::Uri(uri.clone()),
+            Listed::IpAddress(text) => match text.parse::<IpAddr>() {
+                Ok(ip) => SubjectAltName::Ip(ip),
+                Err(_) => SubjectAltName::Other(format!("IP:{text}")),
+            },
+        }
+    }
+}
+
 /// The subject public key: its type and size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PublicKeyInfo {

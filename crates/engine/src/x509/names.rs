@@ -191,6 +191,15 @@ mod tests {
     }
 
     #[test]
+    fn certs_endpoint_sans_converted() {
+        use crate::evidence::certs::SubjectAltName as Listed;
+        let listed = [Listed::Dns("*.apps.local".into()), Listed::IpAddress("10.0.0.7".into())];
+        let sans: Vec<SubjectAltName> = listed.iter().map(SubjectAltName::from).collect();
+        assert_eq!(match_name("web.apps.local", &sans), SanMatch::Wildcard(dns("*.apps.local")));
+        assert!(match_name("10.0.0.7", &sans).is_match());
+    }
+
+    #[test]
     fn trailing_dot_ignored() {
         assert!(match_name("web.apps.local.", &[dns("web.apps.local")]).is_match());
     }
