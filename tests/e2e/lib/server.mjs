@@ -21,7 +21,7 @@ const CONTENT_TYPES = {
 
 /**
  * Starts serving `root` at http://127.0.0.1:<free port><basePath>.
- * Every request is appended to `requests` (method and path), so a test can
+ * Every request is appended to `requests` (method, path and the status sent), so a test can
  * check what the page asked the server for. Paths outside `basePath` get 404,
  * which makes an absolute asset URL ("/main.js") fail loudly.
  */
@@ -34,7 +34,11 @@ export async function startServer(root, basePath) {
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    requests.push({ method: req.method, path: url.pathname });
+    const entry = { method: req.method, path: url.pathname, status: 0 };
+    requests.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+    });
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
