@@ -372,7 +372,8 @@ fn spire_ca_details() {
     let ca = certs.first().expect("certificate");
     assert_eq!(ca.subject, "C=US, O=SPIFFE");
     assert_eq!(ca.issuer, "C=US, O=SPIFFE");
-    assert_eq!(ca.serial, "00:93:38:0e:14:47:d2:f9:ae");
+    assert_eq!(ca.serial, "93:38:0e:14:47:d2:f9:ae");
+    assert_eq!(ca.serial_number_hex(), "93380e1447d2f9ae");
     assert_eq!(ca.sans, vec![SubjectAltName::Uri("spiffe://local".to_string())]);
     // 2018-05-13 19:33:47 UTC and 2023-05-12 19:33:47 UTC, as `openssl x509 -text` shows.
     assert_eq!(ca.not_before, 1_526_240_027);

@@ -44,7 +44,7 @@ pub struct Certificate {
     pub issuer: String,
     /// The subject's common name, when it has one; Envoy never matches names against it.
     pub common_name: Option<String>,
-    /// Serial number as colon-separated hex bytes, as `openssl x509 -text` prints it.
+    /// Serial number as lowercase colon-separated hex bytes, as `openssl x509 -text` prints it.
     pub serial: String,
     pub sans: Vec<SubjectAltName>,
     /// notBefore in unix seconds.
@@ -253,7 +253,7 @@ impl Certificate {
             subject,
             issuer,
             common_name,
-            serial: tbs.raw_serial_as_string(),
+            serial: serial_string(tbs.raw_serial()),
             sans,
             not_before: tbs.validity.not_before.timestamp(),
             not_after: tbs.validity.not_after.timestamp(),
@@ -293,6 +293,18 @@ impl Certificate {
         match (&self.authority_key_id, &issuer.subject_key_id) {
             (Some(authority), Some(subject)) => authority == subject,
             _ => true,
+        }
+    }
+
+    /// Returns the serial number as Envoy's `/certs` prints `serial_number`:
+    /// lowercase hex without colons or leading zeros.
+    pub fn serial_number_hex(&self) -> String {
+        let digits: String = self.serial.chars().filter(|c| *c != ':').collect();
+        let trimmed = digits.trim_start_matches('0');
+        if trimmed.is_empty() {
+            "0".to_string()
+        } else {
+            trimmed.to_ascii_lowercase()
         }
     }
 
@@ -403,6 +415,16 @@ fn unsigned_bits(bytes: &[u8]) -> u32 {
     let Some(&first) = significant.first() else { return 0 };
     let length = u32::try_from(significant.len()).unwrap_or(u32::MAX / 8);
     length.saturating_mul(8).saturating_sub(first.leading_zeros())
+}
+
+/// Formats a DER INTEGER's bytes as `openssl x509 -text` prints a serial:
+/// lowercase colon-separated hex, without the sign byte DER adds before a high bit.
+fn serial_string(bytes: &[u8]) -> String {
+    let unsigned = match bytes {
+        [0, rest @ ..] if !rest.is_empty() => rest,
+        _ => bytes,
+    };
+    colon_hex(unsigned).to_ascii_lowercase()
 }
 
 fn colon_hex(bytes: &[u8]) -> String {
