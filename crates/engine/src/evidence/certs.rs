@@ -122,9 +122,9 @@ pub enum CertAnomaly {
 /// Parses `text`, whose first line is line `first_line` (1-based) of the whole input.
 pub fn parse(text: &str, first_line: usize) -> (CertsDump, Vec<Warning>) {
     let mut lexer = Lexer::new(text, first_line);
-    let items = read_top_level(&mut lexer);
     let mut reader =
         Reader { dump: CertsDump::default(), warnings: Vec::new(), reported_bare_context: false };
+    let items = read_top_level(&mut lexer, &mut reader);
     reader.read_items(items);
     let Lexer { notes, .. } = lexer;
     let repaired = notes.made_repairs();
@@ -164,6 +164,8 @@ enum Value {
     Literal,
     /// Nested deeper than [`MAX_DEPTH`]; skipped.
     TooDeep,
+    /// A `certificates[]` entry, already turned into a [`CertContext`].
+    Context,
 }
 
 impl Value {
@@ -173,7 +175,7 @@ impl Value {
             | Value::Array { line, .. }
             | Value::String { line, .. }
             | Value::Number { line, .. } => Some(*line),
-            Value::Literal | Value::TooDeep => None,
+            Value::Literal | Value::TooDeep | Value::Context => None,
         }
     }
 
@@ -451,18 +453,18 @@ fn read_hex4(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
     Some(unit)
 }
 
-fn read_top_level(lexer: &mut Lexer<'_>) -> Vec<TopItem> {
+fn read_top_level(lexer: &mut Lexer<'_>, reader: &mut Reader) -> Vec<TopItem> {
     let mut items = Vec::new();
     let mut reported_stray_close = false;
     while let Some((token, line)) = lexer.next() {
         match token {
             Token::OpenObject | Token::OpenArray => {
-                items.push(TopItem::Value(read_container(lexer, token, line, 1)));
+                items.push(TopItem::Value(read_container(lexer, reader, token, line, 1)));
             }
             Token::String(key) => {
                 if matches!(lexer.peek(), Some((Token::Colon, _))) {
                     lexer.next();
-                    let value = read_value(lexer, 1);
+                    let value = read_value(lexer, reader, 1);
                     items.push(TopItem::Member(key, line, value));
                 }
             }
@@ -482,10 +484,10 @@ fn read_top_level(lexer: &mut Lexer<'_>) -> Vec<TopItem> {
     items
 }
 
-fn read_value(lexer: &mut Lexer<'_>, depth: usize) -> Value {
+fn read_value(lexer: &mut Lexer<'_>, reader: &mut Reader, depth: usize) -> Value {
     match lexer.next() {
         Some((token @ (Token::OpenObject | Token::OpenArray), line)) => {
-            read_container(lexer, token, line, depth + 1)
+            read_container(lexer, reader, token, line, depth + 1)
         }
         Some((Token::String(text), line)) => Value::String { line, text },
         Some((Token::Number(text), line)) => Value::Number { line, text },
@@ -520,7 +522,13 @@ fn describe(token: &Token) -> &'static str {
 }
 
 /// Reads an object or array whose opening token was just read.
-fn read_container(lexer: &mut Lexer<'_>, open: Token, line: usize, depth: usize) -> Value {
+fn read_container(
+    lexer: &mut Lexer<'_>,
+    reader: &mut Reader,
+    open: Token,
+    line: usize,
+    depth: usize,
+) -> Value {
     if depth > MAX_DEPTH {
         skip_nested(lexer);
         lexer.notes.add(Warning::at_line(
@@ -572,7 +580,7 @@ fn read_container(lexer: &mut Lexer<'_>, open: Token, line: usize, depth: usize)
             Token::String(key) if is_object => {
                 if matches!(lexer.peek(), Some((Token::Colon, _))) {
                     lexer.next();
-                    members.push((key, token_line, read_value(lexer, depth)));
+                    members.push((key, token_line, read_value(lexer, reader, depth)));
                 } else {
                     lexer.notes.add(Warning::at_line(
                         token_line,
@@ -581,7 +589,7 @@ fn read_container(lexer: &mut Lexer<'_>, open: Token, line: usize, depth: usize)
                 }
             }
             token @ (Token::OpenObject | Token::OpenArray) => {
-                let value = read_container(lexer, token, token_line, depth + 1);
+                let value = read_container(lexer, reader, token, token_line, depth + 1);
                 if is_object {
                     lexer
                         .notes
@@ -603,6 +611,16 @@ fn read_container(lexer: &mut Lexer<'_>, open: Token, line: usize, depth: usize)
         after_comma = None;
     }
     if is_object {
+        // Reading each entry as soon as it is closed frees its values, so a large dump
+        // never holds its whole tree in memory.
+        let is_context = members.iter().any(|(key, _, _)| key == "ca_cert" || key == "cert_chain");
+        if is_context {
+            if depth == 1 {
+                reader.note_bare_context(line);
+            }
+            reader.read_context(line, members);
+            return Value::Context;
+        }
         Value::Object { line, members }
     } else {
         Value::Array { line, items }
@@ -688,6 +706,18 @@ impl Reader {
         self.flush_loose(&mut loose);
     }
 
+    fn note_bare_context(&mut self, line: usize) {
+        self.dump.fragment = true;
+        if !self.reported_bare_context {
+            self.reported_bare_context = true;
+            self.warnings.push(Warning::at_line(
+                line,
+                "read an entry of `certificates` without the enclosing \
+                 `{\"certificates\": [...]}`",
+            ));
+        }
+    }
+
     fn flush_loose(&mut self, loose: &mut Option<CertContext>) {
         if let Some(context) = loose.take() {
             self.dump.fragment = true;
@@ -700,21 +730,6 @@ impl Reader {
     fn read_value(&mut self, value: Value) {
         match value {
             Value::Object { line, members } => {
-                let is_context =
-                    members.iter().any(|(key, _, _)| key == "ca_cert" || key == "cert_chain");
-                if is_context {
-                    self.dump.fragment = true;
-                    if !self.reported_bare_context {
-                        self.reported_bare_context = true;
-                        self.warnings.push(Warning::at_line(
-                            line,
-                            "read an entry of `certificates` without the enclosing \
-                             `{\"certificates\": [...]}`",
-                        ));
-                    }
-                    self.read_context(line, members);
-                    return;
-                }
                 let mut found = false;
                 for (key, _, value) in members {
                     if key == "certificates" {
@@ -733,6 +748,7 @@ impl Reader {
             Value::Array { items, .. } => {
                 for item in items {
                     match item {
+                        Value::Context => {}
                         Value::Object { line, members } => self.read_context(line, members),
                         other => {
                             if let Some(line) = other.line() {
@@ -786,10 +802,8 @@ impl Reader {
                 }
             }
             Value::Object { line, members } => details.push(self.read_details(line, members)),
-            Value::String { line, text } => {
-                if !text.trim().is_empty() {
-                    details.push(read_legacy_details(line, &text));
-                }
+            Value::String { line, text } if !text.trim().is_empty() => {
+                details.push(read_legacy_details(line, &text));
             }
             _ => {}
         }

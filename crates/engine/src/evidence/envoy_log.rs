@@ -134,12 +134,16 @@ pub fn clean_line(raw: &str) -> Cow<'_, str> {
     }
     let mut cleaned = String::with_capacity(raw.len());
     let mut rest = raw;
+    // Each search runs again only once its match is consumed, which keeps the loop
+    // linear in the line's length.
+    let mut next_escape = rest.find('\u{1b}');
+    let mut next_caret = rest.find("^[");
     loop {
-        let escape = rest.find('\u{1b}').map(|at| (at, 1));
-        let caret = rest.find("^[").map(|at| (at, 2));
-        let next = match (escape, caret) {
-            (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-            (a, b) => a.or(b),
+        let next = match (next_escape, next_caret) {
+            (Some(escape), Some(caret)) if caret < escape => Some((caret, 2)),
+            (Some(escape), _) => Some((escape, 1)),
+            (None, Some(caret)) => Some((caret, 2)),
+            (None, None) => None,
         };
         let Some((at, introducer)) = next else {
             cleaned.push_str(rest);
@@ -147,22 +151,33 @@ pub fn clean_line(raw: &str) -> Cow<'_, str> {
         };
         cleaned.push_str(rest.get(..at).unwrap_or(""));
         let after = rest.get(at + introducer..).unwrap_or("");
-        match after.strip_prefix('[') {
+        let consumed = match after.strip_prefix('[') {
             Some(sequence) => {
                 // A CSI sequence ends with a byte in `@`..=`~` after parameter bytes.
                 let end = sequence
                     .char_indices()
                     .find(|(_, c)| ('@'..='~').contains(c))
                     .map_or(sequence.len(), |(index, c)| index + c.len_utf8());
-                rest = sequence.get(end..).unwrap_or("");
+                at + introducer + 1 + end
             }
             None => {
                 if introducer == 2 {
                     cleaned.push_str("^[");
                 }
-                rest = after;
+                at + introducer
             }
-        }
+        };
+        rest = rest.get(consumed..).unwrap_or("");
+        next_escape = match next_escape {
+            Some(position) if position >= consumed => Some(position - consumed),
+            Some(_) => rest.find('\u{1b}'),
+            None => None,
+        };
+        next_caret = match next_caret {
+            Some(position) if position >= consumed => Some(position - consumed),
+            Some(_) => rest.find("^["),
+            None => None,
+        };
     }
     Cow::Owned(cleaned)
 }
@@ -288,14 +303,19 @@ fn read_envoy_header<'a>(line: &'a str, entry: &mut LogEntry) -> Option<&'a str>
     None
 }
 
+/// The longest bracket group of an Envoy header (a timestamp, a thread id, a logger).
+const MAX_GROUP_LEN: usize = 64;
+
 /// Splits `[a][b][c] rest` into `["a", "b", "c"]` and `rest`.
 fn bracket_groups(text: &str) -> Option<(Vec<&str>, &str)> {
     let mut groups = Vec::new();
     let mut rest = text;
     while let Some(inside) = rest.strip_prefix('[') {
-        let close = inside.find(']')?;
+        // Header groups are short, so the closing bracket is looked for nearby only.
+        let nearby = inside.get(..inside.len().min(MAX_GROUP_LEN + 1)).unwrap_or(inside);
+        let close = nearby.find(']')?;
         let group = inside.get(..close)?;
-        if group.contains('[') || group.len() > 64 {
+        if group.contains('[') {
             return None;
         }
         groups.push(group);

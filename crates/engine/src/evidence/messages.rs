@@ -225,7 +225,7 @@ pub fn scan(text: &str) -> Vec<Event> {
     // ASCII lower-casing keeps byte offsets, so a match in `lower` slices `text` too.
     let lower = text.to_ascii_lowercase();
     let line = Line { text, lower: &lower };
-    let mut events = Vec::new();
+    let mut events = Found::default();
     scan_tls_errors(line, &mut events);
     scan_openssl_errors(line, &mut events);
     scan_sds(line, &mut events);
@@ -236,16 +236,34 @@ pub fn scan(text: &str) -> Vec<Event> {
     scan_connectivity(line, &mut events);
     scan_config(line, &mut events);
     scan_s_client(line, &mut events);
-    let mut seen = std::collections::HashSet::new();
-    events.retain(|event| seen.insert(event.clone()));
-    // An access-log line prints one failure twice, as `%RESPONSE_CODE_DETAILS%` and as
-    // `%UPSTREAM_TRANSPORT_FAILURE_REASON%`, in two spellings: keep the first.
-    let mut seen_errors = std::collections::HashSet::new();
-    events.retain(|event| match event {
-        Event::TlsError(error) => seen_errors.insert(error.errors.clone()),
-        _ => true,
-    });
-    events
+    events.events
+}
+
+/// At most this many distinct events are kept per line. A real line holds a few; the
+/// limit keeps memory bounded on a pasted line that repeats a message millions of times.
+const MAX_EVENTS_PER_LINE: usize = 64;
+
+/// The events of one line, without duplicates.
+#[derive(Default)]
+struct Found {
+    events: Vec<Event>,
+}
+
+impl Found {
+    fn push(&mut self, event: Event) {
+        if self.events.len() >= MAX_EVENTS_PER_LINE {
+            return;
+        }
+        let duplicate = self.events.iter().any(|known| match (known, &event) {
+            // An access-log line prints one failure twice, as `%RESPONSE_CODE_DETAILS%`
+            // and as `%UPSTREAM_TRANSPORT_FAILURE_REASON%`, in two spellings.
+            (Event::TlsError(known), Event::TlsError(new)) => known.errors == new.errors,
+            (known, new) => known == new,
+        });
+        if !duplicate {
+            self.events.push(event);
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -254,22 +272,41 @@ struct Line<'a> {
     lower: &'a str,
 }
 
+/// At most this many matches of one pattern are read per line, and a message is read
+/// from at most [`MAX_MESSAGE_SPAN`] bytes after its anchor. Together they keep the scan
+/// linear on a pasted line that repeats one message over megabytes.
+const MAX_MATCHES_PER_PATTERN: usize = 256;
+
+/// The longest message the scanner reads after an anchor. Envoy's longest messages here
+/// (a rejected xDS update with the protobuf validation text) are under 1 KiB.
+const MAX_MESSAGE_SPAN: usize = 4096;
+
 impl<'a> Line<'a> {
-    /// Returns the byte offsets of every match of a lower-case `needle`.
+    /// Returns the byte offsets of the first matches of a lower-case `needle`.
     fn find_all(self, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-        self.lower.match_indices(needle).map(|(index, _)| index)
+        self.lower.match_indices(needle).map(|(index, _)| index).take(MAX_MATCHES_PER_PATTERN)
     }
 
     fn contains(self, needle: &str) -> bool {
         self.lower.contains(needle)
     }
 
+    /// Returns the text from byte `index`, at most [`MAX_MESSAGE_SPAN`] bytes of it.
     fn after(self, index: usize) -> &'a str {
-        self.text.get(index..).unwrap_or("")
+        let rest = self.text.get(index..).unwrap_or("");
+        let mut end = rest.len().min(MAX_MESSAGE_SPAN);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        rest.get(..end).unwrap_or("")
     }
 }
 
 const OPENSSL_INTERNAL: &str = ":OPENSSL_internal:";
+
+/// The longest reason text read: BoringSSL's reason names are under 64 bytes, and
+/// `strerror` texts of the system library are shorter still.
+const MAX_REASON_LEN: usize = 128;
 
 /// One `<code>:<lib>:OPENSSL_internal:<reason>` item and where it sits.
 struct ErrItem {
@@ -279,57 +316,69 @@ struct ErrItem {
     error: SslError,
 }
 
-fn scan_tls_errors(line: Line<'_>, events: &mut Vec<Event>) {
+/// BoringSSL's error queue holds at most 16 errors (`ERR_NUM_ERRORS` in
+/// `crypto/err/err.cc`), so one failure reason never lists more.
+const MAX_ERRORS_PER_REASON: usize = 16;
+
+fn scan_tls_errors(line: Line<'_>, events: &mut Found) {
     let text = line.text;
     let bytes = text.as_bytes();
-    let mut items: Vec<ErrItem> = Vec::new();
+    let mut group: Vec<ErrItem> = Vec::new();
     let mut search_from = 0;
+    let mut matches = 0;
     while let Some(found) = text.get(search_from..).and_then(|rest| rest.find(OPENSSL_INTERNAL)) {
+        matches += 1;
+        if matches > MAX_MATCHES_PER_PATTERN * MAX_ERRORS_PER_REASON {
+            break;
+        }
         let at = search_from + found;
         search_from = at + OPENSSL_INTERNAL.len();
-        if let Some(item) = read_err_item(text, bytes, at) {
-            items.push(item);
+        let Some(item) = read_err_item(text, bytes, at) else { continue };
+        let continues_group = group.last().is_some_and(|last| {
+            let gap = text.get(last.end..item.start).unwrap_or("x");
+            gap == " " || gap == "_" || gap == "|"
+        });
+        if !continues_group || group.len() >= MAX_ERRORS_PER_REASON {
+            push_tls_error(text, std::mem::take(&mut group), events);
         }
+        group.push(item);
     }
-    let mut index = 0;
-    while let Some(first) = items.get(index) {
-        let mut last = index;
-        while let (Some(current), Some(next)) = (items.get(last), items.get(last + 1)) {
-            let gap = text.get(current.end..next.start).unwrap_or("x");
-            if gap == " " || gap == "_" || gap == "|" {
-                last += 1;
-            } else {
-                break;
-            }
-        }
-        let before = text.get(..first.start).unwrap_or("");
-        let format = if first.hex && before.ends_with("error:") {
-            TlsErrorFormat::BoringSslHex
-        } else if before.ends_with("TLS_error:|") {
-            TlsErrorFormat::Piped
-        } else if before.ends_with("TLS_error:_") {
-            TlsErrorFormat::Underscored
-        } else if before.trim_end().ends_with("TLS error:") {
-            TlsErrorFormat::Spaced
-        } else if before.trim_end().ends_with("SSL error:") {
-            TlsErrorFormat::SslErrorLine
-        } else {
-            TlsErrorFormat::Bare
-        };
-        let end = items.get(last).map_or(first.end, |item| item.end);
-        let detail = if format == TlsErrorFormat::Piped { piped_detail(text, end) } else { None };
-        let remote_address = before
-            .rfind("remote address:")
-            .map(|found| {
-                remote_address(before.get(found + "remote address:".len()..).unwrap_or(""))
-            })
-            .filter(|address| !address.is_empty());
-        let errors =
-            items.get(index..=last).unwrap_or(&[]).iter().map(|item| item.error.clone()).collect();
-        events.push(Event::TlsError(TlsError { format, errors, detail, remote_address }));
-        index = last + 1;
-    }
+    push_tls_error(text, group, events);
 }
+
+/// Turns a run of adjacent items into one failure reason, reading its format from the
+/// text before it.
+fn push_tls_error(text: &str, group: Vec<ErrItem>, events: &mut Found) {
+    let (Some(first), Some(last)) = (group.first(), group.last()) else { return };
+    let before = text.get(..first.start).unwrap_or("");
+    let format = if first.hex && before.ends_with("error:") {
+        TlsErrorFormat::BoringSslHex
+    } else if before.ends_with("TLS_error:|") {
+        TlsErrorFormat::Piped
+    } else if before.ends_with("TLS_error:_") {
+        TlsErrorFormat::Underscored
+    } else if before.trim_end().ends_with("TLS error:") {
+        TlsErrorFormat::Spaced
+    } else if before.trim_end().ends_with("SSL error:") {
+        TlsErrorFormat::SslErrorLine
+    } else {
+        TlsErrorFormat::Bare
+    };
+    let detail = if format == TlsErrorFormat::Piped { piped_detail(text, last.end) } else { None };
+    // Only the stretch since the previous failure reason can name this one's peer.
+    let window_start = before.len().saturating_sub(MAX_ADDRESS_LOOKBEHIND);
+    let window = before.get(window_start..).unwrap_or(before);
+    let remote_address = window
+        .rfind("remote address:")
+        .map(|found| remote_address(window.get(found + "remote address:".len()..).unwrap_or("")))
+        .filter(|address| !address.is_empty());
+    let errors = group.into_iter().map(|item| item.error).collect();
+    events.push(Event::TlsError(TlsError { format, errors, detail, remote_address }));
+}
+
+/// `remote address:<ip:port>,` sits right before the failure reason; a window of this
+/// many bytes holds it, including a markdown link made of it.
+const MAX_ADDRESS_LOOKBEHIND: usize = 256;
 
 /// Reads the item whose `:OPENSSL_internal:` starts at byte `at`.
 fn read_err_item(text: &str, bytes: &[u8], at: usize) -> Option<ErrItem> {
@@ -376,7 +425,9 @@ fn read_err_item(text: &str, bytes: &[u8], at: usize) -> Option<ErrItem> {
     let reason_start = at + OPENSSL_INTERNAL.len();
     let free_text = library == boringssl::LIB_SYS;
     let mut reason_end = reason_start;
-    while let Some(&byte) = bytes.get(reason_end) {
+    while let Some(&byte) =
+        bytes.get(reason_end).filter(|_| reason_end - reason_start < MAX_REASON_LEN)
+    {
         let starts_next_item =
             matches!(byte, b' ' | b'_' | b'|') && next_is_code(bytes, reason_end + 1);
         let allowed = if free_text {
@@ -419,7 +470,8 @@ fn read_err_item(text: &str, bytes: &[u8], at: usize) -> Option<ErrItem> {
 /// True when `bytes[from..]` starts with a decimal code and a colon (the next queued error).
 fn next_is_code(bytes: &[u8], from: usize) -> bool {
     let mut end = from;
-    while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+    // A packed code is a u32: at most 10 decimal digits.
+    while end - from <= 10 && bytes.get(end).is_some_and(u8::is_ascii_digit) {
         end += 1;
     }
     end - from >= 5 && bytes.get(end) == Some(&b':')
@@ -448,7 +500,7 @@ fn remote_address(rest: &str) -> String {
 /// OpenSSL's own error lines: `error:140770FC:SSL routines:SSL23_GET_SERVER_HELLO:unknown
 /// protocol:s23_clnt.c:795:` (1.0/1.1) and `error:0A00010B:SSL routines::wrong version number`
 /// (3.x). BoringSSL lines with `OPENSSL_internal` are read by [`scan_tls_errors`].
-fn scan_openssl_errors(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_openssl_errors(line: Line<'_>, events: &mut Found) {
     for at in line.find_all("error:") {
         let rest = line.after(at + "error:".len());
         let mut fields = rest.splitn(5, ':');
@@ -487,7 +539,7 @@ fn scan_openssl_errors(line: Line<'_>, events: &mut Vec<Event>) {
     }
 }
 
-fn scan_sds(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_sds(line: Line<'_>, events: &mut Found) {
     if line.contains("secret is not supplied by sds")
         || line.contains("secret_is_not_supplied_by_sds")
     {
@@ -526,7 +578,7 @@ pub fn x509_error_code(text: &str) -> Option<u32> {
     X509_ERRORS.iter().find(|(known, _)| normalised.starts_with(known)).map(|(_, code)| *code)
 }
 
-fn scan_verify_failures(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_verify_failures(line: Line<'_>, events: &mut Found) {
     let mut depth_seen = false;
     for at in line.find_all("verify cert failed: ") {
         let rest = line.after(at + "verify cert failed: ".len());
@@ -610,7 +662,7 @@ fn trim_detail(rest: &str) -> &str {
 const LOCAL_REPLY: &str = "upstream connect error or disconnect/reset before headers";
 const TRANSPORT_FAILURE: &str = ", transport failure reason: ";
 
-fn scan_upstream_resets(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_upstream_resets(line: Line<'_>, events: &mut Found) {
     for at in line.find_all(LOCAL_REPLY) {
         let mut rest = line.after(at + LOCAL_REPLY.len());
         rest = rest.strip_prefix('.').unwrap_or(rest).trim_start();
@@ -698,7 +750,7 @@ fn cut_transport_failure_reason(rest: &str) -> &str {
     rest.get(..end).unwrap_or(rest).trim_end().trim_end_matches(['%', '.']).trim_end()
 }
 
-fn scan_handshake(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_handshake(line: Line<'_>, events: &mut Found) {
     for at in line.find_all("handshake error: ") {
         let rest = line.after(at + "handshake error: ".len());
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
@@ -736,11 +788,16 @@ fn handshake_status(code: Option<u32>, name: Option<String>) -> Event {
     Event::HandshakeStatus { ssl_error: code, name, benign }
 }
 
-fn scan_alerts(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_alerts(line: Line<'_>, events: &mut Found) {
     // curl -v: `* TLSv1.3 (OUT), TLS alert, decode error (562):`; the number is
     // (level << 8) | description.
     for at in line.find_all("tls alert, ") {
-        let before = line.lower.get(..at).unwrap_or("");
+        // curl prints the direction a few bytes before: `* TLSv1.3 (OUT), TLS alert, …`.
+        let mut start = at.saturating_sub(32);
+        while !line.lower.is_char_boundary(start) {
+            start += 1;
+        }
+        let before = line.lower.get(start..at).unwrap_or("");
         let direction = if before.contains("(out)") {
             Some(AlertDirection::Sent)
         } else if before.contains("(in)") {
@@ -777,7 +834,7 @@ fn scan_alerts(line: Line<'_>, events: &mut Vec<Event>) {
     }
 }
 
-fn scan_connectivity(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_connectivity(line: Line<'_>, events: &mut Found) {
     if line.contains("no healthy upstream") || line.contains("no_healthy_upstream") {
         events.push(Event::NoHealthyUpstream);
     }
@@ -808,7 +865,7 @@ fn scan_connectivity(line: Line<'_>, events: &mut Vec<Event>) {
     }
 }
 
-fn scan_config(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_config(line: Line<'_>, events: &mut Found) {
     for at in line.find_all("grpc config for ") {
         let rest = line.after(at + "grpc config for ".len());
         let Some(rejected) = rest.find(" rejected") else { continue };
@@ -877,7 +934,7 @@ fn scan_config(line: Line<'_>, events: &mut Vec<Event>) {
     }
 }
 
-fn scan_s_client(line: Line<'_>, events: &mut Vec<Event>) {
+fn scan_s_client(line: Line<'_>, events: &mut Found) {
     if line.contains("no peer certificate available") {
         events.push(Event::NoPeerCertificate);
     }

@@ -102,6 +102,8 @@ fn expect(bytes: &[u8], position: usize, wanted: u8) -> Option<()> {
     (bytes.get(position) == Some(&wanted)).then_some(())
 }
 
+// `u32::is_multiple_of` needs Rust 1.87; the workspace supports 1.85.
+#[allow(clippy::manual_is_multiple_of)]
 fn is_leap_year(year: u32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
