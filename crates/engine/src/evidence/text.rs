@@ -90,10 +90,17 @@ const GREP_FILE_EXTENSIONS: &[&str] =
 /// from a line. The prefix must be a path without spaces that ends in a common
 /// extension, or a path with `/` followed by a `grep -n` line number.
 pub fn strip_grep_prefix(line: &str) -> &str {
-    for (separator_at, separator) in line.match_indices([':', '-']) {
+    // The path ends before the first space, so only separators before it are tried.
+    let path_limit = line.find(char::is_whitespace).unwrap_or(line.len()).min(MAX_GREP_PATH_LEN);
+    let head = line.get(..path_limit).unwrap_or_default();
+    if !head.contains('/') && !GREP_FILE_EXTENSIONS.iter().any(|extension| head.contains(extension))
+    {
+        return line;
+    }
+    for (separator_at, separator) in head.match_indices([':', '-']) {
         let Some(path) = line.get(..separator_at) else { break };
-        if path.is_empty() || path.contains(char::is_whitespace) || separator_at > 200 {
-            break;
+        if path.is_empty() {
+            continue;
         }
         let rest = line.get(separator_at + 1..).unwrap_or_default();
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
@@ -113,6 +120,9 @@ pub fn strip_grep_prefix(line: &str) -> &str {
     }
     line
 }
+
+/// Maximum length of a `grep` file prefix taken as a path. A chosen bound.
+const MAX_GREP_PATH_LEN: usize = 200;
 
 /// Returns the line without a Markdown quote prefix (`> `, `>` alone, nested `> > `).
 pub fn strip_quote_prefix(line: &str) -> Option<&str> {
@@ -144,6 +154,10 @@ pub fn is_curl_progress(line: &str) -> bool {
     if trimmed.starts_with("% Total") || trimmed.starts_with("Dload") {
         return true;
     }
+    // A row of the meter starts with the percentage done.
+    if !trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let fields: Vec<&str> = trimmed.split_whitespace().collect();
     if fields.len() < 10 || fields.len() > 13 {
         return false;
@@ -165,6 +179,9 @@ fn is_progress_time(field: &str) -> bool {
                 .all(|part| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit())))
 }
 
+/// Maximum length, in characters, of a shell prompt. A chosen bound.
+const MAX_PROMPT_LEN: usize = 60;
+
 /// Commands whose lines a shell prompt introduces in pastes.
 const COMMANDS: &[&str] = &[
     "curl", "wget", "kubectl", "docker", "grep", "egrep", "zgrep", "cat", "echo", "openssl", "aws",
@@ -176,11 +193,11 @@ const COMMANDS: &[&str] = &[
 /// `$ curl -s localhost:9901/stats`, `/ # curl ...` or `user@host:~$ curl ...`.
 pub fn shell_command(line: &str) -> Option<&str> {
     let trimmed = line.trim_start();
-    // The prompt ends at the first `$ `, `# ` or `% ` within a short head of the line.
-    for (index, _) in trimmed.match_indices(['$', '#', '%', '>']) {
-        if index > 60 {
-            break;
-        }
+    // The prompt ends at the first `$ `, `# `, `% ` or `> ` within a short head of the line.
+    let head_end =
+        trimmed.char_indices().nth(MAX_PROMPT_LEN).map_or(trimmed.len(), |(index, _)| index);
+    let head = trimmed.get(..head_end).unwrap_or_default();
+    for (index, _) in head.match_indices(['$', '#', '%', '>']) {
         let head = trimmed.get(..index).unwrap_or_default().trim_end();
         if head.contains(char::is_whitespace) && !head.starts_with('[') && !head.starts_with("PS ")
         {

@@ -1,6 +1,6 @@
 //! Grouping of parsed stats into scopes, shared by the three format parsers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::names::{self, ScopeKey};
 use super::{Scope, ScopeKind, Stat, StatKind, StatValue, Stats, StatsFormat};
@@ -43,9 +43,6 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
 
     let mut stats = Stats::empty(format);
     let from_prometheus = format == StatsFormat::Prometheus;
-    // Full name and labels -> (line, value) of the first reading, for the duplicate check.
-    type Identity = (String, Vec<(String, String)>);
-    let mut seen: HashMap<Identity, (usize, StatValue)> = HashMap::new();
     for raw in raws {
         let RawStat { stat, scope } = raw;
         let (key, relative_start) = match scope {
@@ -56,23 +53,6 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
                 (key, stat.name.len() - relative.len())
             }
         };
-
-        let identity = (stat.name.clone(), stat.labels.clone());
-        match seen.get(&identity) {
-            Some((first_line, first_value)) if *first_value != stat.value => {
-                warnings.push(Warning::at_line(
-                    stat.line,
-                    format!(
-                        "`{}` appears again with another value (first at line {}); both are kept and lookups return this later one",
-                        stat.name, first_line
-                    ),
-                ));
-            }
-            Some(_) => {}
-            None => {
-                seen.insert(identity, (stat.line, stat.value.clone()));
-            }
-        }
 
         let scope = match key {
             ScopeKey::Listener(address) => {
@@ -105,10 +85,18 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
             ScopeKey::Server => Some(&mut stats.server),
             ScopeKey::Other => Some(&mut stats.other),
         };
-        if let Some(scope) = scope {
-            scope.push(stat, relative_start);
-            stats.len += 1;
+        let Some(scope) = scope else { continue };
+        let line = stat.line;
+        if let Some(first_line) = scope.push(stat, relative_start) {
+            let name = scope.stats.last().map(|stat| stat.name.as_str()).unwrap_or_default();
+            warnings.push(Warning::at_line(
+                line,
+                format!(
+                    "`{name}` appears again with another value (first at line {first_line}); both are kept and lookups return this later one"
+                ),
+            ));
         }
+        stats.len += 1;
     }
     stats
 }

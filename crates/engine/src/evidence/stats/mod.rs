@@ -144,11 +144,35 @@ pub struct Scope {
     prefix: String,
     stats: Vec<Stat>,
     /// Relative name -> positions in `stats`, in input order.
-    index: HashMap<String, Vec<usize>>,
-    /// Relative name with `.` and other punctuation as `_` -> positions, so a name
-    /// rebuilt from Prometheus (`ssl_versions_TLSv1_2`) is still found as `ssl.versions.TLSv1.2`.
-    sanitized_index: HashMap<String, Vec<usize>>,
+    index: HashMap<String, Positions>,
+    /// Relative name with `.` and other punctuation as `_` -> positions, kept for
+    /// Prometheus dumps only, so a name rebuilt from Prometheus (`ssl_versions_TLSv1_2`) is still found as `ssl.versions.TLSv1.2`.
+    sanitized_index: HashMap<String, Positions>,
     from_prometheus: bool,
+}
+
+/// Positions of the stats of one name; almost every name appears once, so one
+/// position needs no allocation.
+#[derive(Clone, Debug)]
+enum Positions {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Positions {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Positions::One(position) => std::slice::from_ref(position),
+            Positions::Many(positions) => positions,
+        }
+    }
+
+    fn push(&mut self, position: usize) {
+        match self {
+            Positions::One(first) => *self = Positions::Many(vec![*first, position]),
+            Positions::Many(positions) => positions.push(position),
+        }
+    }
 }
 
 impl Scope {
@@ -198,7 +222,7 @@ impl Scope {
 
     /// Returns every stat with this relative name, in input order.
     pub fn get_all<'s>(&'s self, relative: &str) -> impl Iterator<Item = &'s Stat> + 's {
-        let positions = self.positions(relative).map(Vec::as_slice).unwrap_or_default();
+        let positions = self.positions(relative).unwrap_or_default();
         positions.iter().filter_map(|&i| self.stats.get(i))
     }
 
@@ -247,16 +271,49 @@ impl Scope {
         self.with_prefix(prefix).next().is_some()
     }
 
-    fn positions(&self, relative: &str) -> Option<&Vec<usize>> {
-        self.index.get(relative).or_else(|| self.sanitized_index.get(&names::sanitize(relative)))
+    fn positions(&self, relative: &str) -> Option<&[usize]> {
+        match self.index.get(relative) {
+            Some(found) => Some(found.as_slice()),
+            None if self.from_prometheus => {
+                self.sanitized_index.get(&names::sanitize(relative)).map(Positions::as_slice)
+            }
+            None => None,
+        }
     }
 
-    fn push(&mut self, stat: Stat, relative_start: usize) {
-        let relative = stat.name.get(relative_start..).unwrap_or_default().to_string();
+    /// Adds a stat and returns the line of an earlier reading of the same name and
+    /// labels with another value, if there is one.
+    fn push(&mut self, stat: Stat, relative_start: usize) -> Option<usize> {
+        let relative = stat.name.get(relative_start..).unwrap_or_default();
         let position = self.stats.len();
-        self.sanitized_index.entry(names::sanitize(&relative)).or_default().push(position);
-        self.index.entry(relative).or_default().push(position);
+        if self.from_prometheus {
+            match self.sanitized_index.entry(names::sanitize(relative)) {
+                std::collections::hash_map::Entry::Occupied(mut entry) => {
+                    entry.get_mut().push(position)
+                }
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(Positions::One(position));
+                }
+            }
+        }
+        let earlier = match self.index.get_mut(relative) {
+            Some(positions) => {
+                let earlier = positions
+                    .as_slice()
+                    .iter()
+                    .filter_map(|&i| self.stats.get(i))
+                    .find(|other| other.labels == stat.labels && other.value != stat.value)
+                    .map(|other| other.line);
+                positions.push(position);
+                earlier
+            }
+            None => {
+                self.index.insert(relative.to_string(), Positions::One(position));
+                None
+            }
+        };
         self.stats.push(stat);
+        earlier
     }
 }
 
