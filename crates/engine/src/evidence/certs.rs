@@ -5,7 +5,7 @@
 //! later; App Mesh shipped 1.15 to 1.34). People paste it in pieces, so the reader is
 //! lenient: it skips what is not JSON (a `curl -v` transcript, `#` and `//` comments,
 //! `...` lines), accepts trailing commas, a fragment that starts inside the array or
-//! stops in the middle, and says what it skipped. It records values and never compares
+//! stops in the middle, and warns about what it skipped. It records values and never compares
 //! them with the current time.
 
 use serde::Serialize;
@@ -21,7 +21,7 @@ pub struct CertsDump {
     /// True when the paste had the outer `{"certificates": [...]}` object.
     pub has_certificates_key: bool,
     /// True when the text was not one complete JSON document: a fragment, a cut-off
-    /// end, comments or other lines were skipped. The warnings say where.
+    /// end, comments or other lines were skipped. The warnings give the lines.
     pub fragment: bool,
 }
 
@@ -53,15 +53,15 @@ pub struct CertDetails {
     pub serial_number: Option<String>,
     pub subject_alt_names: Vec<SubjectAltName>,
     /// Whole days until `notAfter` as Envoy computed them when the page was taken.
-    /// Envoy 1.22 and older printed an expired certificate's negative count as an
-    /// unsigned 64-bit value; values of 2^63 or more are turned back into the negative
-    /// count. Envoy 1.23 and later print `0` for an expired certificate, so `0` does
-    /// not tell expired from "less than a day left".
+    /// Envoy 1.22 and older printed a negative count as an unsigned 64-bit value, so
+    /// values of 2^63 or more are turned back into the negative count. Envoy 1.23 and
+    /// later print `0` for an expired certificate, and `0` alone does not tell expired
+    /// from "less than a day left".
     pub days_until_expiration: Option<i64>,
     pub valid_from: Option<Timestamp>,
     pub expiration_time: Option<Timestamp>,
     pub ocsp_details: Option<OcspDetails>,
-    /// What looks wrong in the values themselves.
+    /// Values that look wrong in themselves.
     pub anomalies: Vec<CertAnomaly>,
 }
 
@@ -187,8 +187,8 @@ impl Value {
     }
 }
 
-/// What the top level of a paste holds: values, and `"key": value` members of an
-/// object whose opening brace was cut off.
+/// A top-level item of a paste: a value, or a `"key": value` member of an object
+/// whose opening brace was cut off.
 enum TopItem {
     Value(Value),
     Member(String, usize, Value),
@@ -207,14 +207,14 @@ enum Token {
     Literal,
 }
 
-/// Protobuf's JSON printer nests `/certs` four levels deep; anything much deeper is
-/// not `/certs` and is skipped rather than recursed into.
+/// Protobuf's JSON printer nests `/certs` at most seven levels deep (down to a SAN
+/// object). Anything much deeper is not `/certs`, so it is skipped, not recursed into.
 const MAX_DEPTH: usize = 32;
 
 /// At most this many warnings name single lines; the rest are counted in one warning.
 const MAX_LINE_WARNINGS: usize = 20;
 
-/// What the lexer skipped, turned into warnings at the end.
+/// Warnings about what the lexer skipped or repaired, collected until the end.
 #[derive(Default)]
 struct Notes {
     warnings: Vec<Warning>,
@@ -612,7 +612,7 @@ fn read_container(
     }
     if is_object {
         // Reading each entry as soon as it is closed frees its values, so a large dump
-        // never holds its whole tree in memory.
+        // never keeps its whole tree in memory.
         let is_context = members.iter().any(|(key, _, _)| key == "ca_cert" || key == "cert_chain");
         if is_context {
             if depth == 1 {

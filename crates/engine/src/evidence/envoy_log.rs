@@ -40,7 +40,7 @@ pub struct LogEntry {
     pub connection_id: Option<u64>,
     /// `[S456]` or `"StreamId":"456"`.
     pub stream_id: Option<u64>,
-    /// Who shipped the line, when a wrapper names it: the docker compose service,
+    /// The shipper that wrapped the line, when the wrapper names it: the docker compose service,
     /// the kubectl `[pod/name/container]` prefix, the syslog host.
     pub origin: Option<String>,
     /// The message after the framing and the connection tags.
@@ -194,12 +194,12 @@ fn is_thread_column(trimmed: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// A line of a header dump: `':status', '503'`.
+/// Returns true for a line of a header dump: `':status', '503'`.
 fn is_header_line(trimmed: &str) -> bool {
     trimmed.starts_with('\'') && trimmed.contains("', '")
 }
 
-/// Reads one line into an entry, or returns `None` when it is not a log line and holds
+/// Reads one line into an entry, or returns `None` when it is not a log line and contains
 /// no known message.
 fn read_entry(line: &str, number: usize) -> Option<LogEntry> {
     if let Some(inner) = unwrap_json(line) {
@@ -211,6 +211,7 @@ fn read_entry(line: &str, number: usize) -> Option<LogEntry> {
         entry.origin = entry.origin.or(inner.origin);
         return Some(entry);
     }
+
     let mut entry = LogEntry { line: number, last_line: number, ..LogEntry::default() };
     let rest = if let Some(rest) = read_envoy_header(line, &mut entry) {
         rest
@@ -219,6 +220,7 @@ fn read_entry(line: &str, number: usize) -> Option<LogEntry> {
     } else {
         strip_quote_marker(line)
     };
+
     let framed = entry.level.is_some() || entry.time.is_some();
     let rest = read_source_and_tags(rest, &mut entry);
     let message = strip_thread_column(rest).trim();
@@ -228,6 +230,7 @@ fn read_entry(line: &str, number: usize) -> Option<LogEntry> {
     } else {
         message
     };
+
     entry.events = messages::scan(message);
     let has_frame = framed || entry.source.is_some() || entry.connection_id.is_some();
     if !has_frame && entry.events.is_empty() {
@@ -303,7 +306,8 @@ fn read_envoy_header<'a>(line: &'a str, entry: &mut LogEntry) -> Option<&'a str>
     None
 }
 
-/// The longest bracket group of an Envoy header (a timestamp, a thread id, a logger).
+/// The maximum length of a bracket group of an Envoy header (a timestamp, a thread
+/// id, a logger name).
 const MAX_GROUP_LEN: usize = 64;
 
 /// Splits `[a][b][c] rest` into `["a", "b", "c"]` and `rest`.

@@ -69,7 +69,7 @@ pub enum Event {
     NoCipherNegotiated,
 }
 
-/// How the TLS failure reason was spelled, which tells the Envoy era.
+/// How the TLS failure reason was spelled. The spelling dates the Envoy version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TlsErrorFormat {
@@ -129,7 +129,7 @@ pub struct SslError {
 }
 
 impl SslError {
-    /// Returns the TLS alert number when this error says the peer sent an alert
+    /// Returns the TLS alert number when this error reports that the peer sent an alert
     /// (SSL library reason 1000 + alert, `SSL_AD_REASON_OFFSET` in BoringSSL's ssl.h).
     pub fn received_alert(&self) -> Option<u8> {
         match (self.library, self.reason) {
@@ -139,7 +139,7 @@ impl SslError {
     }
 }
 
-/// What the certificate validator reported.
+/// A rejection by the certificate validator.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct VerifyFailure {
     pub kind: VerifyFailureKind,
@@ -159,7 +159,7 @@ pub struct VerifyFailure {
 pub enum VerifyFailureKind {
     /// Chain verification failed (`X509_verify_cert: certificate verification error
     /// at depth N: <reason>`, s_client `verify error:num=N:…`, curl `SSL certificate
-    /// problem: …`, Go `x509: …`); `x509_error` tells which.
+    /// problem: …`, Go `x509: …`); `x509_error` names the reason.
     Chain,
     /// `SAN matcher` or `verify SAN list`: no SAN of the peer matched the configured list.
     SanMismatch,
@@ -171,7 +171,7 @@ pub enum VerifyFailureKind {
     Other,
 }
 
-/// Where an upstream reset was reported.
+/// The place where an upstream reset was reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ResetOrigin {
@@ -199,7 +199,7 @@ pub struct UpstreamReset {
     pub transport_failure_reason: Option<String>,
 }
 
-/// Which side sent a TLS alert, as far as the printing tool says.
+/// The side that sent a TLS alert, as far as the printing tool reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AlertDirection {
@@ -239,7 +239,7 @@ pub fn scan(text: &str) -> Vec<Event> {
     events.events
 }
 
-/// At most this many distinct events are kept per line. A real line holds a few; the
+/// At most this many distinct events are kept per line. A real line contains a few, and the
 /// limit keeps memory bounded on a pasted line that repeats a message millions of times.
 const MAX_EVENTS_PER_LINE: usize = 64;
 
@@ -277,8 +277,9 @@ struct Line<'a> {
 /// linear on a pasted line that repeats one message over megabytes.
 const MAX_MATCHES_PER_PATTERN: usize = 256;
 
-/// The longest message the scanner reads after an anchor. Envoy's longest messages here
-/// (a rejected xDS update with the protobuf validation text) are under 1 KiB.
+/// The maximum span the scanner reads after an anchor. The longest message in the
+/// reference samples (a rejected xDS update with its protobuf validation text) is
+/// under 1 KiB.
 const MAX_MESSAGE_SPAN: usize = 4096;
 
 impl<'a> Line<'a> {
@@ -304,8 +305,8 @@ impl<'a> Line<'a> {
 
 const OPENSSL_INTERNAL: &str = ":OPENSSL_internal:";
 
-/// The longest reason text read: BoringSSL's reason names are under 64 bytes, and
-/// `strerror` texts of the system library are shorter still.
+/// The maximum reason length read. The longest BoringSSL SSL reason name has 46 bytes,
+/// and the limit leaves room for `strerror` texts of the system library.
 const MAX_REASON_LEN: usize = 128;
 
 /// One `<code>:<lib>:OPENSSL_internal:<reason>` item and where it sits.
@@ -316,8 +317,8 @@ struct ErrItem {
     error: SslError,
 }
 
-/// BoringSSL's error queue holds at most 16 errors (`ERR_NUM_ERRORS` in
-/// `crypto/err/err.cc`), so one failure reason never lists more.
+/// BoringSSL's error queue is a ring of 16 slots (`ERR_NUM_ERRORS` in
+/// `include/openssl/err.h`), so one failure reason lists fewer errors than that.
 const MAX_ERRORS_PER_REASON: usize = 16;
 
 fn scan_tls_errors(line: Line<'_>, events: &mut Found) {
@@ -376,8 +377,8 @@ fn push_tls_error(text: &str, group: Vec<ErrItem>, events: &mut Found) {
     events.push(Event::TlsError(TlsError { format, errors, detail, remote_address }));
 }
 
-/// `remote address:<ip:port>,` sits right before the failure reason; a window of this
-/// many bytes holds it, including a markdown link made of it.
+/// `remote address:<ip:port>,` sits right before the failure reason, so a window of
+/// this many bytes contains it, including a markdown link made of it.
 const MAX_ADDRESS_LOOKBEHIND: usize = 256;
 
 /// Reads the item whose `:OPENSSL_internal:` starts at byte `at`.
@@ -554,9 +555,9 @@ fn scan_sds(line: Line<'_>, events: &mut Found) {
 }
 
 /// X.509 verification error strings (`crypto/x509/x509_txt.cc`) and their
-/// `X509_V_ERR_*` codes. OpenSSL 3 spells "self-signed" with a hyphen, so the text is
-/// compared with hyphens turned into spaces; longer strings come first so that a
-/// string is never taken for its prefix.
+/// `X509_V_ERR_*` codes. Some OpenSSL releases print "self-signed" with a hyphen, so
+/// the text is compared with hyphens turned into spaces. Longer strings come first, so
+/// that a string is never taken for its prefix.
 const X509_ERRORS: &[(&str, u32)] = &[
     ("self signed certificate in certificate chain", 19),
     ("unable to get local issuer certificate", 20),
