@@ -7,7 +7,7 @@ use meshtls_engine::diagnosis::Symptom;
 
 pub const USAGE: &str = "\
 Usage: meshtls diagnose [--symptom ID] [--host NAME] [--trust-bundle FILE]... [--now RFC3339]
-                        [--format text|json] FILE...
+                        [--format text|json|markdown] FILE...
 
 Diagnoses TLS problems between Envoy proxies (AWS App Mesh and any Envoy mesh)
 from what Envoy shows: admin /stats and /certs output, Envoy and access log
@@ -23,7 +23,8 @@ Options:
                         inputs are taken as the bundle
   --now RFC3339         the current time for expiry checks, such as 2026-12-04T20:00:00Z
                         (default: the system clock)
-  --format text|json    the output format (default: text)
+  --format FORMAT       the output format: text (default), json, or markdown (the
+                        report to paste into an issue)
   -h, --help            print this help
 
 Exit status: 0 when no finding is an error, 1 when one is, 2 for a usage or read error.
@@ -35,6 +36,7 @@ pub enum Format {
     #[default]
     Text,
     Json,
+    Markdown,
 }
 
 /// The parsed `diagnose` command line.
@@ -129,9 +131,10 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
                 parsed.format = match value()?.as_str() {
                     "text" => Format::Text,
                     "json" => Format::Json,
+                    "markdown" => Format::Markdown,
                     other => {
                         return Err(UsageError(format!(
-                            "invalid format `{other}`: expected `text` or `json`"
+                            "invalid format `{other}`: expected `text`, `json` or `markdown`"
                         )))
                     }
                 };

@@ -62,6 +62,7 @@ fn run(parsed: &DiagnoseArgs) -> Result<bool, String> {
 
     let output = match parsed.format {
         Format::Text => report::to_text(&inputs, &diagnosis),
+        Format::Markdown => report::to_markdown(&inputs, &diagnosis),
         Format::Json => {
             let value = report::to_json(&inputs, &diagnosis);
             let mut text = serde_json::to_string_pretty(&value)

@@ -277,3 +277,18 @@ fn help_exits_0() {
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stdout).contains("meshtls diagnose"));
 }
+
+#[test]
+fn markdown_report_keeps_pasted_fences_inside() {
+    // The quoted line itself holds a Markdown code fence.
+    let body = b"```TLS error: 268436504:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA```\n";
+    let output = meshtls(&["diagnose", "--format", "markdown", "--now", NOW, "-"], Some(body));
+    assert_eq!(output.status.code(), Some(1));
+    let markdown = String::from_utf8_lossy(&output.stdout);
+    assert!(markdown.starts_with("# TLS diagnosis"), "{markdown}");
+    assert!(markdown.contains("**Conclusion:** `tls-untrusted-ca`"), "{markdown}");
+    assert!(
+        markdown.contains("````\n-:1: ```TLS error"),
+        "the fence must outgrow the pasted one:\n{markdown}"
+    );
+}

@@ -670,7 +670,10 @@ mod tests {
     #[test]
     fn every_code_has_a_docs_page() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let index = std::fs::read_to_string(format!("{root}/docs/findings/README.md"))
+            .unwrap_or_else(|error| panic!("cannot read docs/findings/README.md: {error}"));
         for code in Code::ALL {
+            assert!(index.contains(&format!("[`{code}`]({code}.md)")), "{code}: not in the index");
             let path = format!("{root}/{}", code.docs_path());
             let page = std::fs::read_to_string(&path)
                 .unwrap_or_else(|error| panic!("{code}: cannot read {path}: {error}"));

@@ -177,7 +177,8 @@ pub fn to_markdown(inputs: &[Input], diagnosis: &Diagnosis) -> String {
         for step in &diagnosis.next_steps {
             let _ = writeln!(out, "- {}", step.what);
             if let Some(command) = &step.command {
-                let _ = writeln!(out, "  ```\n  {command}\n  ```");
+                let fence = fence_for(std::slice::from_ref(command));
+                let _ = writeln!(out, "  {fence}\n  {command}\n  {fence}");
             }
         }
     }
@@ -191,20 +192,46 @@ pub fn to_markdown(inputs: &[Input], diagnosis: &Diagnosis) -> String {
     out
 }
 
+/// Returns a code fence longer than any run of backticks in `lines`, so pasted
+/// text that holds a fence (a Markdown paste) cannot end the block early.
+fn fence_for(lines: &[String]) -> String {
+    let longest =
+        lines.iter().flat_map(|line| line.split(|c| c != '`')).map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
 fn write_finding_markdown(out: &mut String, finding: &Finding) {
     let _ = writeln!(out, "\n### `{}` ({}): {}\n", finding.code, finding.severity, finding.title);
     for detail in &finding.details {
         let _ = writeln!(out, "{detail}\n");
     }
     if !finding.evidence.is_empty() {
-        out.push_str("Evidence:\n\n```\n");
-        for line in &finding.evidence {
-            let _ = writeln!(out, "{}:{}: {}", line.input, line.line, line.text);
+        let quoted: Vec<String> = finding
+            .evidence
+            .iter()
+            .map(|line| format!("{}:{}: {}", line.input, line.line, line.text))
+            .collect();
+        let fence = fence_for(&quoted);
+        let _ = writeln!(out, "Evidence:\n\n{fence}");
+        for line in &quoted {
+            let _ = writeln!(out, "{line}");
         }
-        out.push_str("```\n\n");
+        let _ = writeln!(out, "{fence}\n");
     }
     let _ = writeln!(out, "**Fix:** {}\n", finding.remediation);
     for link in &finding.links {
         let _ = writeln!(out, "- [{}]({})", link.title, link.url);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_outgrows_pasted_backticks() {
+        assert_eq!(fence_for(&["plain".to_string()]), "```");
+        assert_eq!(fence_for(&["```".to_string(), "x".to_string()]), "````");
+        assert_eq!(fence_for(&["a ````` b".to_string()]), "``````");
     }
 }
