@@ -7,7 +7,7 @@
 //! bundle used: the `--trust-bundle` certificates, or else the self-signed
 //! CA certificates among the inputs.
 
-use super::{quote, Collector};
+use super::{quote, sentence, Collector};
 use crate::diagnosis::{Code, Confidence, EvidenceLine, Finding, Input, Options, Symptom};
 use crate::evidence::pem::{PemBundle, PrivateKeyKind};
 use crate::evidence::Records;
@@ -97,7 +97,7 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
     };
     let no_anchors = matches!(report.trust, TrustSource::SelfSignedInInput { certificates: 0 });
     for note in &report.notes {
-        out.note(note.to_string());
+        out.note(sentence(&note.to_string()));
     }
 
     for problem in &report.problems {
@@ -112,7 +112,7 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
             continue;
         }
         let Some(code) = Code::from_name(problem.code()) else {
-            out.note(problem.to_string());
+            out.note(sentence(&problem.to_string()));
             continue;
         };
         let confidence = match problem {
@@ -121,7 +121,7 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
         };
         let mut finding = Finding::new(code, confidence)
             .with_subject(problem.cert().to_string())
-            .with_detail(format!("{problem}."))
+            .with_detail(sentence(&problem.to_string()))
             .with_evidence(evidence(problem, &pasted, &bundle));
         if let CertProblem::Expired { .. } = problem {
             if problem.cert().depth.is_some_and(|depth| depth > 0)

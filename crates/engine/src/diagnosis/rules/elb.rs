@@ -7,7 +7,7 @@
 //! `TCP`. The checks live with the target group reader, and this rule quotes
 //! the value at fault and names the ports it compared with.
 
-use super::{quote, Collector};
+use super::{quote, sentence, Collector};
 use crate::diagnosis::{Code, Confidence, Finding, Input};
 use crate::evidence::target_group::{check_target_group, TargetGroup, TargetGroups};
 use crate::evidence::Records;
@@ -44,7 +44,7 @@ pub(crate) fn run(inputs: &[Input], out: &mut Collector) {
                 };
                 let mut finding = Finding::new(code, Confidence::Confirmed)
                     .with_subject(format!("target group {}", group_name(group)))
-                    .with_detail(format!("{problem}."))
+                    .with_detail(sentence(&problem.to_string()))
                     .with_evidence(quote(input, problem.line()));
                 finding.remediation = problem.remediation();
                 out.add(finding);

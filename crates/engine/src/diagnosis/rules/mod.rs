@@ -75,6 +75,19 @@ impl Collector {
     }
 }
 
+/// Makes a verifier message a sentence: a capital first letter and a final period.
+pub(crate) fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut sentence: String = first.to_uppercase().chain(chars).collect();
+    if !sentence.ends_with('.') {
+        sentence.push('.');
+    }
+    sentence
+}
+
 /// Quoted lines kept for one ruled-out code; a dump of thousands of clusters
 /// would otherwise quote every one of them.
 const MAX_RULED_OUT_EVIDENCE: usize = 10;
