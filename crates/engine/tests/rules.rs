@@ -674,3 +674,92 @@ rows! {
         ..row(vec![certs_entry("2026-12-03T23:30:00Z", "2026-12-04T00:30:00Z", "0", "*.apps.local")])
     };
 }
+
+fn x509_fixture(name: &'static str) -> (&'static str, String) {
+    let path = format!("{}/tests/fixtures/x509/{name}", env!("CARGO_MANIFEST_DIR"));
+    (name, std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}")))
+}
+
+// Pasted certificates, through the verifier.
+rows! {
+    leaf_san_does_not_name_host => Row {
+        host: Some("wrong.example.com"),
+        expected: &[Code::TlsSanMismatch],
+        conclusion: Some(Code::TlsSanMismatch),
+        mentions: &["No trust bundle was given"],
+        ..row(vec![x509_fixture("chain-good.pem")])
+    };
+    leaf_san_names_host => Row {
+        host: Some("web.apps.local"),
+        // The generated fixtures expire on 2027-01-01, inside the warning window.
+        conclusion: Some(Code::TlsCertExpiringSoon),
+        forbidden: &[Code::TlsSanMismatch, Code::TlsUntrustedCa],
+        ..row(vec![x509_fixture("chain-good.pem")])
+    };
+    rsa_1024_key_is_unsupported => Row {
+        expected: &[Code::TlsKeyUnsupported],
+        conclusion: Some(Code::TlsKeyUnsupported),
+        ..row(vec![x509_fixture("leaf-rsa1024.pem")])
+    };
+    leaf_without_any_anchor_is_not_called_untrusted => Row {
+        conclusion: Some(Code::TlsCertExpiringSoon),
+        forbidden: &[Code::TlsUntrustedCa],
+        mentions: &["No trust bundle was given and the input has no self-signed CA certificate"],
+        ..row(vec![x509_fixture("leaf-good.pem")])
+    };
+    client_only_leaf_as_server => Row {
+        symptom: Some(Symptom::TlsClientPolicy),
+        expected: &[Code::TlsCertUsage],
+        conclusion: Some(Code::TlsCertUsage),
+        ..row(vec![x509_fixture("leaf-client-only.pem")])
+    };
+}
+
+#[test]
+fn trust_bundle_without_the_root_is_untrusted() {
+    let inputs = vec![Input::parse("chain.pem", &x509_fixture("chain-good.pem").1)];
+    let options = Options {
+        now: timestamp::parse(NOW).expect("RFC 3339").seconds,
+        host: None,
+        symptom: None,
+        trust_bundle: vec![Input::parse("bundle.pem", &x509_fixture("other-root-ca.pem").1)],
+    };
+    let diagnosis = diagnose(&inputs, &options);
+    assert_eq!(diagnosis.conclusion, Some(Code::TlsUntrustedCa), "{:?}", diagnosis.codes());
+    assert!(
+        diagnosis.notes.iter().any(|note| note.contains("trust bundle given")),
+        "{:?}",
+        diagnosis.notes
+    );
+}
+
+#[test]
+fn private_key_beside_a_certificate_is_not_repeated() {
+    let (name, text) = x509_fixture("keys-with-certificate.pem");
+    let inputs = vec![Input::parse(name, &text)];
+    let options =
+        Options { now: timestamp::parse(NOW).expect("RFC 3339").seconds, ..Options::default() };
+    let diagnosis = diagnose(&inputs, &options);
+    assert!(diagnosis.codes().contains(&Code::TlsPrivateKeyPasted), "{:?}", diagnosis.codes());
+    let outputs = [
+        report::to_json(&inputs, &diagnosis).to_string(),
+        report::to_text(&inputs, &diagnosis),
+        report::to_markdown(&inputs, &diagnosis),
+    ];
+    let mut in_key = false;
+    for line in text.lines() {
+        if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") {
+            in_key = true;
+            continue;
+        }
+        if line.contains("-----END") && line.contains("PRIVATE KEY") {
+            in_key = false;
+            continue;
+        }
+        if in_key && line.len() > 16 {
+            for output in &outputs {
+                assert!(!output.contains(line), "a report repeats a key line");
+            }
+        }
+    }
+}
