@@ -45,45 +45,22 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
     let from_prometheus = format == StatsFormat::Prometheus;
     for raw in raws {
         let RawStat { stat, scope } = raw;
-        let (key, relative_start) = match scope {
-            Some(found) => found,
-            None => {
-                let (key, relative) =
-                    names::classify(&stat.name, &|name| known_clusters.contains(name));
-                (key, stat.name.len() - relative.len())
-            }
+        let (slot, relative_start) = {
+            let (key, relative_start) = match &scope {
+                Some((key, start)) => (key.as_borrowed(), *start),
+                None => {
+                    let (key, relative) =
+                        names::classify(&stat.name, &|name| known_clusters.contains(name));
+                    (key, stat.name.len() - relative.len())
+                }
+            };
+            (slot_for(&mut stats, key, from_prometheus), relative_start)
         };
-
-        let scope = match key {
-            ScopeKey::Listener(address) => {
-                let position = *stats.listener_index.entry(address.clone()).or_insert_with(|| {
-                    let prefix = format!("listener.{address}.");
-                    stats.listeners.push(Scope::new(
-                        ScopeKind::Listener,
-                        address,
-                        prefix,
-                        from_prometheus,
-                    ));
-                    stats.listeners.len() - 1
-                });
-                stats.listeners.get_mut(position)
-            }
-            ScopeKey::Cluster(name) => {
-                let position = *stats.cluster_index.entry(name.clone()).or_insert_with(|| {
-                    let prefix = format!("cluster.{name}.");
-                    let decoded = names::decode_cluster_name(&name);
-                    stats.clusters.push(Scope::new(
-                        ScopeKind::Cluster(decoded),
-                        name,
-                        prefix,
-                        from_prometheus,
-                    ));
-                    stats.clusters.len() - 1
-                });
-                stats.clusters.get_mut(position)
-            }
-            ScopeKey::Server => Some(&mut stats.server),
-            ScopeKey::Other => Some(&mut stats.other),
+        let scope = match slot {
+            Slot::Listener(position) => stats.listeners.get_mut(position),
+            Slot::Cluster(position) => stats.clusters.get_mut(position),
+            Slot::Server => Some(&mut stats.server),
+            Slot::Other => Some(&mut stats.other),
         };
         let Some(scope) = scope else { continue };
         let line = stat.line;
@@ -99,6 +76,51 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
         stats.len += 1;
     }
     stats
+}
+
+/// The scope a stat goes to, as a position in `Stats::listeners` or `Stats::clusters`.
+enum Slot {
+    Listener(usize),
+    Cluster(usize),
+    Server,
+    Other,
+}
+
+/// Finds the scope for a key, creating it on first use; allocates only for a new scope.
+fn slot_for(stats: &mut Stats, key: ScopeKey<&str>, from_prometheus: bool) -> Slot {
+    match key {
+        ScopeKey::Listener(address) => {
+            if let Some(&position) = stats.listener_index.get(address) {
+                return Slot::Listener(position);
+            }
+            let prefix = format!("listener.{address}.");
+            stats.listeners.push(Scope::new(
+                ScopeKind::Listener,
+                address.to_string(),
+                prefix,
+                from_prometheus,
+            ));
+            stats.listener_index.insert(address.to_string(), stats.listeners.len() - 1);
+            Slot::Listener(stats.listeners.len() - 1)
+        }
+        ScopeKey::Cluster(name) => {
+            if let Some(&position) = stats.cluster_index.get(name) {
+                return Slot::Cluster(position);
+            }
+            let prefix = format!("cluster.{name}.");
+            let decoded = names::decode_cluster_name(name);
+            stats.clusters.push(Scope::new(
+                ScopeKind::Cluster(decoded),
+                name.to_string(),
+                prefix,
+                from_prometheus,
+            ));
+            stats.cluster_index.insert(name.to_string(), stats.clusters.len() - 1);
+            Slot::Cluster(stats.clusters.len() - 1)
+        }
+        ScopeKey::Server => Slot::Server,
+        ScopeKey::Other => Slot::Other,
+    }
 }
 
 /// Infers whether a numeric stat of the text or JSON format is a gauge, from the names

@@ -415,8 +415,8 @@ impl Stats {
         let (key, relative) =
             names::classify(full_name, &|name| self.cluster_index.contains_key(name));
         let scope = match key {
-            names::ScopeKey::Listener(address) => self.listener(&address)?,
-            names::ScopeKey::Cluster(name) => self.cluster(&name)?,
+            names::ScopeKey::Listener(address) => self.listener(address)?,
+            names::ScopeKey::Cluster(name) => self.cluster(name)?,
             names::ScopeKey::Server => &self.server,
             names::ScopeKey::Other => &self.other,
         };

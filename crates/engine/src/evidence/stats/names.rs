@@ -7,13 +7,25 @@
 //! cluster name and the stat name is found from the known first segments of Envoy's
 //! cluster stats (`cluster_stats.rst`, `ssl_stats.rst`).
 
-/// Where a full stat name belongs.
+/// Where a full stat name belongs: owned (`ScopeKey<String>`) when a Prometheus label
+/// names the scope, borrowed from the stat name otherwise.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum ScopeKey {
-    Listener(String),
-    Cluster(String),
+pub(crate) enum ScopeKey<S = String> {
+    Listener(S),
+    Cluster(S),
     Server,
     Other,
+}
+
+impl ScopeKey<String> {
+    pub(crate) fn as_borrowed(&self) -> ScopeKey<&str> {
+        match self {
+            ScopeKey::Listener(address) => ScopeKey::Listener(address),
+            ScopeKey::Cluster(name) => ScopeKey::Cluster(name),
+            ScopeKey::Server => ScopeKey::Server,
+            ScopeKey::Other => ScopeKey::Other,
+        }
+    }
 }
 
 /// First segments of stats Envoy roots under a scope; used to find where a dotted
@@ -71,15 +83,15 @@ const SERVER_ROOTS: &[&str] = &[
 pub(crate) fn classify<'a>(
     name: &'a str,
     is_known_cluster: &dyn Fn(&str) -> bool,
-) -> (ScopeKey, &'a str) {
+) -> (ScopeKey<&'a str>, &'a str) {
     if let Some(rest) = name.strip_prefix("listener.") {
         if let Some((address, relative)) = split_listener(rest) {
-            return (ScopeKey::Listener(address.to_string()), relative);
+            return (ScopeKey::Listener(address), relative);
         }
     }
     if let Some(rest) = name.strip_prefix("cluster.") {
         if let Some((cluster, relative)) = split_cluster(rest, is_known_cluster) {
-            return (ScopeKey::Cluster(cluster.to_string()), relative);
+            return (ScopeKey::Cluster(cluster), relative);
         }
     }
     if is_server_name(name) {
