@@ -132,6 +132,9 @@ const HOST_CONTEXT_WORDS: &[&str] = &[
     "cn",
     "fqdn",
     "domain",
+    // Envoy access-log fields.
+    "requested_server_name",
+    "upstream_host",
 ];
 
 /// Words that, just before a dotted quad, say that it is a version.
@@ -192,18 +195,6 @@ impl RedactionKind {
             RedactionKind::Ipv4 => "IPv4 address",
             RedactionKind::Host => "host name",
         }
-    }
-
-    /// Tells whether values of this kind compare without regard to ASCII case.
-    fn case_insensitive(self) -> bool {
-        matches!(
-            self,
-            RedactionKind::Email
-                | RedactionKind::TrustDomain
-                | RedactionKind::Serial
-                | RedactionKind::Ipv6
-                | RedactionKind::Host
-        )
     }
 }
 
@@ -301,7 +292,7 @@ impl Redactor {
         let mut known: HashMap<String, RedactionKind> = HashMap::new();
         let mut next_number: HashMap<RedactionKind, usize> = HashMap::new();
         for replacement in plan {
-            let key = value_key(replacement.kind, &replacement.original);
+            let key = value_key(&replacement.original);
             if is_token_kind(replacement.kind) {
                 known.insert(key.clone(), replacement.kind);
             }
@@ -325,7 +316,7 @@ impl Redactor {
             let placeholder = match &f.arn {
                 Some((head, account)) => {
                     let account = entries
-                        .get(&value_key(RedactionKind::Account, account))
+                        .get(&value_key(account))
                         .map_or(account.as_str(), |(_, p)| p.as_str());
                     format!("{head}{account}:<arn-{count}>")
                 }
@@ -464,12 +455,11 @@ fn numbered(kind: RedactionKind, number: usize) -> String {
     format!("<{}-{number}>", kind.placeholder_name())
 }
 
-fn value_key(kind: RedactionKind, value: &str) -> String {
-    if kind.case_insensitive() {
-        value.to_ascii_lowercase()
-    } else {
-        value.to_string()
-    }
+/// Identifies a value regardless of its kind and ASCII case. Host names, e-mail
+/// domains and hex digits compare without case. ARNs and added values that differ
+/// only in case share one placeholder, which costs readability but hides no less.
+fn value_key(value: &str) -> String {
+    value.to_ascii_lowercase()
 }
 
 /// Writes `text[start..end]` to `out`, replacing each enabled top-level match and
@@ -530,7 +520,7 @@ fn push(found: &mut Vec<Found>, bytes: &[u8], start: usize, end: usize, kind: Re
     let Some(value) = bytes.get(start..end).and_then(|v| std::str::from_utf8(v).ok()) else {
         return;
     };
-    found.push(Found { start, end, kind, key: value_key(kind, value), arn: None });
+    found.push(Found { start, end, kind, key: value_key(value), arn: None });
 }
 
 fn at(bytes: &[u8], index: usize) -> u8 {
@@ -1093,7 +1083,7 @@ fn scan_arns(bytes: &[u8], found: &mut Vec<Found>) {
         let (account_start, account_end) = *account;
         let head = String::from_utf8_lossy(slice(bytes, start, account_start)).into_owned();
         let account_id = String::from_utf8_lossy(account_text).into_owned();
-        let key = String::from_utf8_lossy(slice(bytes, start, index)).into_owned();
+        let key = value_key(&String::from_utf8_lossy(slice(bytes, start, index)));
         let allowed = ALLOWED_ACCOUNTS.contains(&account_id.as_str());
         found.push(Found {
             start,

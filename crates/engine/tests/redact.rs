@@ -76,6 +76,8 @@ redacts! {
     host_case_insensitive: "Payments.Acme-Corp.com and payments.acme-corp.com"
         => "<host-1> and <host-1>";
     host_country_code: "sni=shop.acme.de" => "sni=<host-1>";
+    host_in_access_log_field: r#""requested_server_name":"shop.acme.mycorp""#
+        => r#""requested_server_name":"<host-1>""#;
     host_elb_name: "my-lb-1234567890.us-west-2.elb.amazonaws.com"
         => "<host-1>";
     account_after_word: "AWS account 123456789012 owns it" => "AWS account <account-1> owns it";
@@ -87,7 +89,7 @@ redacts! {
     arn_keeps_service_and_region:
         "arn:aws:acm:us-west-2:123456789012:certificate/0d2f3e1b-7c4a-4f4e-9a0b-2c1d3e4f5a6b"
         => "arn:aws:acm:us-west-2:<account-1>:<arn-1>";
-    arn_without_region: "role arn:aws:iam::123456789012:role/envoy-task." 
+    arn_without_region: "role arn:aws:iam::123456789012:role/envoy-task."
         => "role arn:aws:iam::<account-1>:<arn-1>.";
     arn_in_json_string: r#""meshArn": "arn:aws:appmesh:eu-west-1:123456789012:mesh/shop""#
         => r#""meshArn": "arn:aws:appmesh:eu-west-1:<account-1>:<arn-1>""#;
@@ -159,7 +161,10 @@ fn case_with_markdown_link_keeps_no_original() {
         assert!(text.contains(original), "fixture lacks {original}");
         assert!(!redacted.contains(original), "{original} survived: {redacted}");
     }
-    assert!(redacted.starts_with("> <host-1> istio-proxy 2024-07-24T19:44:18.491756Z"), "{redacted}");
+    assert!(
+        redacted.starts_with("> <host-1> istio-proxy 2024-07-24T19:44:18.491756Z"),
+        "{redacted}"
+    );
     assert!(redacted.contains("remote address:[<ip-1>:37172](http://<ip-1>:37172/)"), "{redacted}");
     assert!(redacted.contains("TLSV1_ALERT_UNKNOWN_CA:TLS_error_end"), "{redacted}");
     assert!(redacted.contains("ssl_socket.cc:241"), "{redacted}");
@@ -303,6 +308,21 @@ fn extra_values_are_redacted() {
         "cluster.cds_egress_<value-1>_product-details_http_8080.ssl.handshake: 3"
     );
     assert_eq!(entry(&plan, "online-store").kind, RedactionKind::Custom);
+}
+
+#[test]
+fn added_value_that_is_also_a_host() {
+    let options = RedactOptions {
+        extra_values: vec!["shop.acme.mycorp".to_string()],
+        ..RedactOptions::default()
+    };
+    let text = "DNS:Shop.Acme.Mycorp and shop.acme.mycorp";
+    let redactor = Redactor::new(options);
+    let mut plan = redactor.plan(&[text]);
+    assert_eq!(plan.len(), 1, "{plan:#?}");
+    assert_eq!(redactor.apply(text, &plan), "DNS:<value-1> and <value-1>");
+    plan[0].enabled = false;
+    assert_eq!(redactor.apply(text, &plan), text);
 }
 
 #[test]
