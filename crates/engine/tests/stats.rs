@@ -397,3 +397,20 @@ fn listener_prefix_does_not_shadow_address() {
     assert_eq!(stats.counter("listener.0.0.0.0_9080.ssl.handshake"), Some((60, 2)));
     assert!(stats.listener("0").is_some());
 }
+
+#[test]
+fn text_detailed_and_bucket_histograms() {
+    let text = "cluster.a.upstream_cx_connect_ms:\n  totals=1,0.25:25, 2,0.25:9\n  intervals=\n  summary=P0(nan,1) P100(nan,2)\ncluster.a.upstream_rq_time: B0.5(0,0) B1(0,1) B5(1,3)\n";
+    let (stats, warnings) = stats::parse_text(text, 1);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let detailed = stats.get("cluster.a.upstream_cx_connect_ms").expect("detailed histogram");
+    assert_eq!(detailed.line, 1);
+    let StatValue::Histogram(h) = &detailed.value else { panic!("not a histogram") };
+    assert_eq!(h.quantiles.len(), 2);
+    assert_eq!(h.quantiles[1].cumulative, Some(2.0));
+    let buckets = stats.get("cluster.a.upstream_rq_time").expect("bucket histogram");
+    let StatValue::Histogram(b) = &buckets.value else { panic!("not a histogram") };
+    assert_eq!(b.buckets.len(), 3);
+    assert_eq!(b.buckets[2].upper_bound, 5.0);
+    assert_eq!(b.buckets[2].count, 3.0);
+}

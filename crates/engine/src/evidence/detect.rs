@@ -535,7 +535,9 @@ const JSON_SHAPES: &[(&[&str], Option<InputKind>, &str)] = &[
     (&["TargetGroups"], Some(InputKind::TargetGroup), "describe-target-groups"),
     (&["TargetGroupArn"], Some(InputKind::TargetGroup), "describe-target-groups"),
     (&["HealthCheckProtocol"], Some(InputKind::TargetGroup), "describe-target-groups"),
-    // The virtual node's listener port is what a target group port is compared with.
+    // NOTE: `describe-virtual-node` output has no kind of its own in the output contract.
+    // It goes to the target-group parser because the ELB checks compare the target
+    // group port with the virtual node's listener port.
     (&["virtualNode", "spec"], Some(InputKind::TargetGroup), "describe-virtual-node"),
     (&["cluster_statuses"], None, "Envoy's /clusters?format=json"),
     (&["listener_statuses"], None, "Envoy's /listeners?format=json"),

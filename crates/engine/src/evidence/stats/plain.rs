@@ -16,6 +16,7 @@ pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
     let mut warnings = Vec::new();
     let mut raws: Vec<RawStat> = Vec::new();
     // A `histogram_buckets=detailed` stat prints `name:` alone, then indented lines.
+    // NOTE: only its `summary=` quantiles are read; `totals=` and `intervals=` are skipped.
     let mut detailed: Option<usize> = None;
 
     let mut index = 0;
