@@ -400,7 +400,9 @@ impl Stats {
     /// clusters), the counters of configuration Envoy rejected.
     pub fn update_rejected(&self) -> Vec<&Stat> {
         self.iter()
-            .filter(|stat| names::sanitize(&stat.name).ends_with("_update_rejected"))
+            .filter(|stat| {
+                stat.name.ends_with(".update_rejected") || stat.name.ends_with("_update_rejected")
+            })
             .collect()
     }
 
