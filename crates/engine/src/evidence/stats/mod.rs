@@ -203,7 +203,7 @@ impl Scope {
         &self.prefix
     }
 
-    /// Every stat of the scope in input order, duplicates included.
+    /// Returns every stat of the scope in input order, duplicates included.
     pub fn stats(&self) -> &[Stat] {
         &self.stats
     }
@@ -212,7 +212,7 @@ impl Scope {
         self.stats.is_empty()
     }
 
-    /// Returns the stat with this relative name; when the paste holds it more than once,
+    /// Returns the stat with this relative name; when the paste contains it more than once,
     /// the last one (the later reading).
     pub fn get(&self, relative: &str) -> Option<&Stat> {
         self.positions(relative)
@@ -335,7 +335,7 @@ impl Stats {
         self.format
     }
 
-    /// The number of stats read, duplicates included.
+    /// Returns the number of stats read, duplicates included.
     pub fn len(&self) -> usize {
         self.len
     }
@@ -344,7 +344,7 @@ impl Stats {
         self.len == 0
     }
 
-    /// Listener scopes in order of first appearance.
+    /// Returns the listener scopes in order of first appearance.
     pub fn listeners(&self) -> &[Scope] {
         &self.listeners
     }
@@ -354,7 +354,7 @@ impl Stats {
         self.listener_index.get(address).and_then(|&i| self.listeners.get(i))
     }
 
-    /// Cluster scopes in order of first appearance.
+    /// Returns the cluster scopes in order of first appearance.
     pub fn clusters(&self) -> &[Scope] {
         &self.clusters
     }
@@ -364,22 +364,22 @@ impl Stats {
         self.cluster_index.get(name).and_then(|&i| self.clusters.get(i))
     }
 
-    /// The server and management-server scope (`control_plane.connected_state`, ...).
+    /// Returns the server and management-server scope (`control_plane.connected_state`, ...).
     pub fn server(&self) -> &Scope {
         &self.server
     }
 
-    /// Stats of no listener, cluster or server scope (`http.ingress.*`, `tls_inspector.*`).
+    /// Returns the stats of no listener, cluster or server scope (`http.ingress.*`, `tls_inspector.*`).
     pub fn other(&self) -> &Scope {
         &self.other
     }
 
-    /// Every scope: listeners, clusters, server, other.
+    /// Returns every scope: listeners, clusters, server, other.
     pub fn scopes(&self) -> impl Iterator<Item = &Scope> {
         self.listeners.iter().chain(self.clusters.iter()).chain([&self.server, &self.other])
     }
 
-    /// Every stat, scope by scope.
+    /// Returns every stat, scope by scope.
     pub fn iter(&self) -> impl Iterator<Item = &Stat> {
         self.scopes().flat_map(|scope| scope.stats.iter())
     }
