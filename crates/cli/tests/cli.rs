@@ -280,7 +280,7 @@ fn help_exits_0() {
 
 #[test]
 fn markdown_report_keeps_pasted_fences_inside() {
-    // The quoted line itself holds a Markdown code fence.
+    // The quoted line itself contains a Markdown code fence.
     let body = b"```TLS error: 268436504:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA```\n";
     let output = meshtls(&["diagnose", "--format", "markdown", "--now", NOW, "-"], Some(body));
     assert_eq!(output.status.code(), Some(1));

@@ -13,8 +13,8 @@ use crate::evidence::pem::{PemBundle, PrivateKeyKind};
 use crate::evidence::Records;
 use crate::x509::{self, CertProblem, CertSource, Certificate, Checks, Role, Trust, TrustSource};
 
-/// Where one distinct certificate was pasted (the same certificate can be pasted
-/// in several inputs, and the verifier checks it once).
+/// One distinct certificate and every place it was pasted. The same certificate
+/// can be pasted in several inputs, and the verifier checks it once.
 struct Pasted<'a> {
     certificate: &'a Certificate,
     places: Vec<(&'a Input, usize, usize)>,

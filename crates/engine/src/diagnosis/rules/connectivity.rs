@@ -1,5 +1,5 @@
 //! Connectivity and configuration: the App Mesh checklist "Unable to connect to
-//! a virtual service backend", which the TLS client policy page says to rule
+//! a virtual service backend", which the TLS client policy page requires ruling
 //! out before blaming TLS.
 //!
 //! Facts: App Mesh `troubleshooting-connectivity` (the log strings
@@ -114,7 +114,7 @@ fn connect_error(item: &Found<'_>, errno: u32, out: &mut Collector) {
     ));
 }
 
-/// Words of a rejection reason that say Envoy could not load a certificate.
+/// Returns true when a rejection reason states that Envoy could not load a certificate.
 fn names_certificate_load(reason: &str) -> bool {
     reason.contains("Failed to load certificate chain")
         || reason.contains("Failed to load private key")
@@ -193,8 +193,8 @@ fn cert_load_failed(
     );
 }
 
-/// The gRPC status names of `grpc/status.h`, and the App Mesh meaning where the
-/// `troubleshooting-setup` page documents one.
+/// Returns the gRPC status name (`grpc/status.h`) and the App Mesh meaning where
+/// the `troubleshooting-setup` page documents one.
 fn grpc_status(status: u32) -> (&'static str, Option<&'static str>) {
     match status {
         0 => ("OK", Some("the stream closed gracefully; this is not a problem")),

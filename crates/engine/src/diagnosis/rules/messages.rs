@@ -1,6 +1,6 @@
 //! TLS messages from Envoy logs, access logs and other text: BoringSSL errors,
 //! alerts received from the peer, the certificate validator's detail lines,
-//! SDS secrets that never arrived, and TLS clients that got a plaintext answer.
+//! SDS secrets that never arrived, and TLS clients that got a plaintext reply.
 //!
 //! Facts (strings, codes, who logs what) come from Envoy's `ssl_socket.cc`,
 //! `default_validator.cc` and BoringSSL's `ssl.h` and `ssl_x509.cc`:
@@ -241,7 +241,8 @@ fn received_alert(item: &Found<'_>, alert: u8, ssl: &SslError, out: &mut Collect
              side offered.",
         ),
         40 => {
-            // Two documented meanings: say both and ask for the server's counter.
+            // The alert has two documented meanings, so both are reported and the
+            // server's counter is requested.
             out.add(
                 Finding::new(Code::TlsClientCertMissing, Confidence::Possible)
                     .with_detail(direction.clone())
@@ -288,7 +289,7 @@ fn received_alert(item: &Found<'_>, alert: u8, ssl: &SslError, out: &mut Collect
     );
 }
 
-/// An Envoy-side error saying the peer does not speak TLS on this connection.
+/// Reports an Envoy-side error showing that the peer does not speak TLS on this connection.
 fn plaintext_peer(
     item: &Found<'_>,
     error: &TlsError,
@@ -439,7 +440,7 @@ fn verify_failed(item: &Found<'_>, failure: &VerifyFailure, out: &mut Collector)
     );
 }
 
-/// An alert printed by a TLS client tool (curl `-v`, Go).
+/// Reports an alert printed by a TLS client tool (curl `-v`, Go).
 fn tool_alert(item: &Found<'_>, alert: &TlsAlert, out: &mut Collector) {
     use crate::evidence::messages::AlertDirection;
     let name =
@@ -500,8 +501,8 @@ fn handshake_status(
     }
 }
 
-/// A TLS client tool (`openssl s_client`, curl) that got a plaintext answer: in
-/// App Mesh, the application's own Envoy answers a ClientHello sent to its
+/// Reports a TLS client tool (`openssl s_client`, curl) that got a plaintext reply.
+/// In App Mesh, the application's own Envoy replies to a ClientHello sent to its
 /// plaintext outbound listener with an HTTP error.
 fn plaintext_answer_to_tls_client(found: &[Found<'_>], options: &Options, out: &mut Collector) {
     let mut by_input: Vec<(&crate::diagnosis::Input, Vec<&Found<'_>>)> = Vec::new();
