@@ -1,8 +1,8 @@
 //! Diagnosis: from parsed evidence to ranked findings and a conclusion.
 //!
-//! [`diagnose`] runs every rule family of [`rules`] over the parsed inputs, lets
-//! evidence against a cause remove it ([`Diagnosis::ruled_out`]), ranks what is
-//! left ([`rank`]) and says what to collect when the evidence cannot decide
+//! [`diagnose`] runs every rule family over the parsed inputs, lets evidence
+//! against a cause remove it ([`Diagnosis::ruled_out`]), ranks what is left
+//! ([`rank`]) and lists what to collect when the evidence cannot decide
 //! ([`Diagnosis::next_steps`]). [`report`] renders the result as the `meshtls`
 //! JSON object, as text for a terminal and as Markdown.
 
