@@ -7,8 +7,8 @@
 //   text and footer, which the host page replaces.
 // - Posts {type: "meshtls:height", height: <CSS px>} to the parent window
 //   whenever the content height changes, only to the origin given in
-//   `parent`, never to "*". When the browser tells the embedding page's origin
-//   (location.ancestorOrigins) and it differs, nothing is posted.
+//   `parent`, never to "*". When the browser exposes the embedding page's
+//   origin (location.ancestorOrigins) and it differs, nothing is posted.
 // - Accepts messages only from that origin and from the parent window:
 //   {type: "meshtls:height-request"} posts the height again, and
 //   {type: "meshtls:theme", theme: "light"|"dark"|"auto", vars: {"--accent": "#0b57b8"}}
@@ -117,7 +117,7 @@
   // ---------------------------------------------------------------------
 
   // The origin of an http(s) URL given as only an origin (a trailing slash is
-  // allowed), or null. "*", "null", paths and other schemes are refused.
+  // allowed), or null. "*", "null", paths and other schemes are rejected.
   function originOf(value) {
     if (value === null || value === '') return null;
     let url;
@@ -131,8 +131,8 @@
     return url.origin;
   }
 
-  // Chromium and Safari tell a frame its parent's origin; where they do, a
-  // wrong `parent` is caught here instead of by postMessage. Elsewhere (or
+  // Chromium and Safari expose a frame's parent origin. There a wrong
+  // `parent` is caught here, before postMessage. Elsewhere (or
   // when the iframe hides it with referrerpolicy="no-referrer", which gives
   // "null") postMessage's own target-origin check still stops the message.
   function parentMatches(origin) {

@@ -2,7 +2,7 @@
 // and installs a new one when a new build has been deployed.
 //
 // After each load it reads the deployed index.html and config.json from the
-// network (cache mode "no-store", which sw.js never answers from its cache),
+// network (cache mode "no-store", which sw.js always passes to the network),
 // hashes them into the build version and registers "./sw.js?build=<version>"
 // with the page's folder as scope. The same version registers nothing new; a
 // new build gives a new script URL, so the browser installs a new worker,

@@ -6,14 +6,14 @@
 //   scope "./"), so the site works under any sub-path of any static host.
 // - Version: register-sw.js passes the build version in the script URL
 //   ("sw.js?build=<version>"), a hash of the built index.html and config.json.
-//   A new build changes that URL, which makes the browser install a new
-//   worker; it fills a new cache, and on activation deletes the caches of
-//   earlier builds of this same folder (and only those: two copies of the
-//   wizard under two folders of one origin keep their own caches).
+//   A new build changes that URL, so the browser installs a new worker. The
+//   new worker fills a new cache and, on activation, deletes the caches of
+//   earlier builds of the same folder. Copies of the wizard in other folders
+//   of the origin keep their caches.
 // - What it caches: index.html, every same-folder file that index.html names
 //   (trunk's hashed glue, wasm and CSS, boot.js, icons) and config.json, which
 //   the page fetches at run time. Nothing else is stored.
-// - How it answers: cache first for those files, the network for anything
+// - How it responds: cache first for those files, the network for anything
 //   else. A request with cache mode "no-store" always goes to the network:
 //   register-sw.js uses it to read the deployed index.html when it looks for a
 //   new build.
@@ -60,7 +60,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || request.cache === 'no-store') return;
   const url = new URL(request.url);
   if (!inScope(url)) return;
-  event.respondWith(answer(request, url));
+  event.respondWith(respond(request, url));
 });
 
 // Lets a page ask which build this worker serves (the tests and
@@ -97,7 +97,7 @@ async function precache() {
 // Fetches one file past the HTTP cache (the cache must hold what the server
 // has now) and reads its body at once: a response left unread keeps its
 // connection, and the browser's six connections per host would run out.
-// Returns null for an answer other than 2xx.
+// Returns null for a status other than 2xx.
 async function fetchFile(url) {
   const response = await fetch(new Request(url, { cache: 'no-cache', credentials: 'same-origin' }));
   if (!response.ok) return null;
@@ -127,7 +127,7 @@ function inScope(url) {
   return url.origin === SCOPE.origin && url.pathname.startsWith(SCOPE.pathname);
 }
 
-async function answer(request, url) {
+async function respond(request, url) {
   const cache = await caches.open(CACHE_NAME);
   // The page is stored once, whatever its query (?embed=1&parent=...).
   const cached = isPageUrl(url) ? await cache.match(INDEX_URL) : await cache.match(request);

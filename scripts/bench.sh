@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Measures the performance budget of the built site: the gzip size of every
-# file in dist/, and in headless Chromium the time the wizard takes to read
-# and diagnose a generated 50 000-line /stats dump (and one ten times larger),
-# as a ratio to JSON.parse of the same statistics as JSON in the same page.
-# It prints the figures and never fails on them; docs/benchmarks.md records
-# the last ones.
+# Measures the performance budget of the built site. It prints the gzip size
+# of every file in dist/. In headless Chromium it times how long the wizard
+# takes to read and diagnose a generated 50 000-line /stats dump, and one ten
+# times larger, as a ratio to JSON.parse of the same statistics as JSON in the
+# same page. It prints the figures and never fails on them; docs/benchmarks.md
+# records the last ones.
 #
 # Builds dist/ in release first when it is missing, older than a source file,
 # or a debug build (trunk serve writes one there).

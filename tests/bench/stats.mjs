@@ -87,6 +87,16 @@ export function generateEnvoyStats(lineCount) {
     'downstream_pre_cx_active', 'downstream_pre_cx_timeout', 'extension_config_missing', 'no_filter_chain_match',
   ];
 
+  // In a healthy mesh the failure counters stay at 0; only the faults set
+  // below make some of them rise.
+  const FAILURE_COUNTER = new RegExp(
+    'fail|reject|error|overflow|timeout|none_healthy|panic|eject|reset|_5xx|_503|cancelled|abandoned|invalid|' +
+      'stale|bind_errors|_open$|degraded|excluded|maintenance|max_duration|exceeded|lb_zone|lb_subsets|' +
+      'lb_local|backed_up|paused|update_empty|with_active_rq|no_route|no_cluster|too_large|' +
+      'direct_response|not_ready|no_filter_chain|overload',
+  );
+  const trafficValue = (name, max) => (FAILURE_COUNTER.test(name) ? 0 : count(max));
+
   const values = new Map();
   const histograms = [];
   const put = (name, value) => values.set(name, value);
@@ -118,7 +128,7 @@ export function generateEnvoyStats(lineCount) {
   // egress listener takes the application's plaintext.
   for (const [address, tls, workers] of [['0.0.0.0_15000', true, 2], ['0.0.0.0_15001', false, 2]]) {
     const prefix = `listener.${address}.`;
-    for (const name of LISTENER_COUNTERS) put(prefix + name, count(50));
+    for (const name of LISTENER_COUNTERS) put(prefix + name, trafficValue(name, 50));
     const total = 40000 + count(20000);
     put(`${prefix}downstream_cx_total`, total);
     for (let w = 0; w < workers; w += 1) {
@@ -145,7 +155,7 @@ export function generateEnvoyStats(lineCount) {
     for (const name of ['downstream_cx_active', 'downstream_cx_protocol_error', 'downstream_cx_ssl_active',
       'downstream_cx_ssl_total', 'downstream_cx_total', 'downstream_rq_2xx', 'downstream_rq_5xx',
       'downstream_rq_completed', 'downstream_rq_timeout', 'downstream_rq_total', 'no_cluster', 'no_route',
-      'rq_direct_response', 'rs_too_large']) put(`http.${hcm}.${name}`, count(100000));
+      'rq_direct_response', 'rs_too_large']) put(`http.${hcm}.${name}`, trafficValue(name, 100000));
     histogram(`http.${hcm}.downstream_rq_time`);
   }
 
@@ -158,7 +168,11 @@ export function generateEnvoyStats(lineCount) {
     const egress = n % 5 !== 4;
     const name = `cds_${egress ? 'egress' : 'ingress'}_${MESH}_${service}_${protocol}_${port}`;
     const prefix = `cluster.${name}.`;
-    for (const counter of CLUSTER_COUNTERS) put(prefix + counter, count(5000));
+    for (const counter of CLUSTER_COUNTERS) put(prefix + counter, trafficValue(counter, 5000));
+    const hosts = 1 + count(4);
+    put(`${prefix}membership_healthy`, hosts);
+    put(`${prefix}membership_total`, hosts);
+    put(`${prefix}health_check.healthy`, hosts);
     for (const priority of ['default', 'high']) {
       for (const gauge of CIRCUIT_BREAKERS) {
         put(`${prefix}circuit_breakers.${priority}.${gauge}`, gauge.startsWith('remaining') ? 1024 : 0);
@@ -196,7 +210,8 @@ export function generateEnvoyStats(lineCount) {
   while (linesSoFar() > lineCount && histograms.length > 0) histograms.pop();
   const names = [...values.keys()].sort();
   names.length = Math.min(names.length, lineCount - histograms.length);
-  histograms.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Names are unique, so no two compare equal.
+  histograms.sort((a, b) => (a.name < b.name ? -1 : 1));
 
   const quantileText = (cumulative) =>
     cumulative.map((c, i) => `P${QUANTILES[i]}(nan,${c})`).join(' ');

@@ -1,6 +1,6 @@
-// Lists the sections of a WebAssembly module, or tells whether it has a
+// Lists the sections of a WebAssembly module, or checks whether it has a
 // custom section of a given name (exit 0 if it has, 1 if not). scripts/bench.sh
-// uses it to tell a debug build (with a "name" section) from a release build.
+// uses it to distinguish a debug build (with a "name" section) from a release build.
 //
 // Usage: node tests/bench/wasm-sections.mjs [--has NAME] FILE.wasm
 

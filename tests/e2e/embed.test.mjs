@@ -1,7 +1,7 @@
-// Embed mode (public/embed.js, public/embed.css): the wizard in an iframe of a
-// host page on another origin hides its own chrome, posts its height to the
-// origin the host declared and to no other, and takes theme messages only
-// from that origin.
+// Embed mode (public/embed.js, public/embed.css). The wizard in an iframe of
+// a host page on another origin hides its own chrome. It posts its height to
+// the origin the host declared and to no other, and it takes theme messages
+// only from that origin.
 //
 // The wizard is served by the runner's server (origin B); the host page is
 // public/embed-example.html served by a second server (origin A), so the two
@@ -69,14 +69,17 @@ test('iframe hides chrome and posts its height', async ({ server, newPage }) => 
     assert.equal(await frame.locator('.site-footer').isVisible(), false);
     for (const selector of ['.site-header h1', '.site-header .tagline']) {
       const box = await frame.locator(selector).boundingBox();
-      assert.ok(box && box.width <= 1 && box.height <= 1, `${selector} is hidden, box ${JSON.stringify(box)}`);
+      assert.ok(box, `${selector} is in the layout`);
+      assert.ok(box.width <= 1, `${selector} is 1px wide at most, got ${box.width}`);
+      assert.ok(box.height <= 1, `${selector} is 1px high at most, got ${box.height}`);
     }
 
     const [first] = await waitForHeights(page, 1);
     assert.equal(first.origin, server.origin, 'the message comes from the wizard');
     assert.deepEqual(Object.keys(first.data).sort(), ['height', 'type']);
     assert.equal(typeof first.data.height, 'number');
-    assert.ok(first.data.height > 200 && first.data.height < 20_000, `plausible height: ${first.data.height}`);
+    assert.ok(first.data.height > 200, `height above 200px: ${first.data.height}`);
+    assert.ok(first.data.height < 20_000, `height below 20000px: ${first.data.height}`);
 
     // The host page resized the iframe to the last height it was sent, and
     // the iframe then needs no scroll bar.
