@@ -135,6 +135,10 @@ struct Parser {
 }
 
 /// Parses `text`, whose first line is line `first_line` (1-based) of the whole input.
+///
+/// NOTE: text outside PEM blocks is skipped, so `openssl x509 -text` output
+/// pasted without its PEM block yields no certificate, and its `Not After`
+/// line is not read.
 pub fn parse(text: &str, first_line: usize) -> (PemBundle, Vec<Warning>) {
     let mut parser = Parser { bundle: PemBundle::default(), warnings: Vec::new(), open: None };
     for (offset, raw_line) in text.lines().enumerate() {
