@@ -121,6 +121,7 @@ detects_text! {
     virtual_node_json: "{\n \"virtualNode\": {\n  \"spec\": {\"listeners\": [{\"portMapping\": {\"port\": 9080, \"protocol\": \"http\"}}]}\n }\n}\n" => TargetGroup, [(TargetGroup, 1, 5)], None;
     two_json_snapshots: "{\"stats\": [{\"name\": \"cluster.a.ssl.handshake\", \"value\": 1}]}\n\n{\"stats\": [{\"name\": \"cluster.a.ssl.handshake\", \"value\": 5}]}\n" => StatsJson, [(StatsJson, 1, 1), (StatsJson, 3, 3)], None;
     prometheus_without_type: "envoy_cluster_ssl_handshake{envoy_cluster_name=\"a\"} 9\n" => StatsPrometheus, [(StatsPrometheus, 1, 1)], None;
+    log_with_json_message: "[2025-01-01 00:00:00.000][1][debug][config] [source/common/config/x.cc:1] received:\n{\n  \"name\": \"x\"\n}\n[2025-01-01 00:00:00.001][1][debug][config] [source/common/config/x.cc:2] done\n" => EnvoyLog, [(EnvoyLog, 1, 5)], None;
     private_key_is_pem: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n" => Pem, [(Pem, 1, 3)], None;
 }
 

@@ -588,20 +588,24 @@ fn json_kind(lines: &[Cow<'_, str>]) -> InputKind {
 }
 
 /// Takes runs of unrecognised lines between two Envoy log lines as continuations of the
-/// first (header maps, multi-line messages).
+/// first (header maps, multi-line messages, JSON that a debug message prints).
 fn absorb_log_continuations(classes: &mut [Class]) {
+    let unrecognised = |class: &Class| {
+        matches!(class, Class::Other | Class::Neutral | Class::Json(InputKind::Other))
+    };
     let mut last_log: Option<usize> = None;
     for index in 0..classes.len() {
         match classes.get(index).copied() {
             Some(Class::EnvoyLog) => {
                 if let Some(previous) = last_log {
                     let gap = previous + 1..index;
-                    let only_other = classes.get(gap.clone()).is_some_and(|between| {
-                        between.iter().all(|c| matches!(c, Class::Other | Class::Neutral))
-                    });
-                    if gap.len() <= MAX_LOG_CONTINUATION_LINES && only_other {
+                    let only_unrecognised = gap.len() <= MAX_LOG_CONTINUATION_LINES
+                        && classes
+                            .get(gap.clone())
+                            .is_some_and(|between| between.iter().all(unrecognised));
+                    if only_unrecognised {
                         for class in classes.get_mut(gap).unwrap_or_default() {
-                            if *class == Class::Other {
+                            if *class != Class::Neutral {
                                 *class = Class::EnvoyLog;
                             }
                         }
@@ -609,7 +613,7 @@ fn absorb_log_continuations(classes: &mut [Class]) {
                 }
                 last_log = Some(index);
             }
-            Some(Class::Other | Class::Neutral) => {}
+            Some(class) if unrecognised(&class) => {}
             _ => last_log = None,
         }
     }
