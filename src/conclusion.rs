@@ -11,6 +11,7 @@ use crate::copy::CopyButton;
 use crate::links::DocLinks;
 use crate::state::{use_wizard, Wizard};
 use crate::step::Progress;
+use crate::text::rich;
 
 /// The conclusion the answers lead to.
 #[component]
@@ -39,7 +40,7 @@ pub fn ConclusionView(
                     </div>
                 }
             });
-            view! { <li>{step.text.as_str()} {command}</li> }
+            view! { <li>{rich(&step.text)} {command}</li> }
         })
         .collect_view();
 
@@ -58,7 +59,7 @@ pub fn ConclusionView(
                 <span class="code-badge">{badge}</span>
             </p>
             <h3>"Cause"</h3>
-            <p data-testid="cause">{conclusion.cause.as_str()}</p>
+            <p data-testid="cause">{rich(&conclusion.cause)}</p>
             <h3>"Fix"</h3>
             <ol class="fix-steps" data-testid="fix">{fix}</ol>
             <DocLinks links=conclusion.links.as_slice() heading="Documentation" />

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use meshtls_engine::diagnosis::{EvidenceLine, Finding};
 
 use crate::state::use_wizard;
+use crate::text::{plain, rich};
 
 /// Every finding of the diagnosis, most important first.
 #[component]
@@ -31,7 +32,7 @@ pub fn FindingsPanel() -> impl IntoView {
                     .map(|step| {
                         let command =
                             step.command.clone().map(|c| view! { <pre><code>{c}</code></pre> });
-                        view! { <li>{step.what.clone()} {command}</li> }
+                        view! { <li>{rich(&step.what)} {command}</li> }
                     })
                     .collect_view();
                 view! {
@@ -47,7 +48,9 @@ pub fn FindingsPanel() -> impl IntoView {
                 let items = d
                     .ruled_out
                     .iter()
-                    .map(|r| view! { <li><code>{r.code.as_str()}</code>": " {r.reason.clone()}</li> })
+                    .map(
+                        |r| view! { <li><code>{r.code.as_str()}</code>": " {rich(&r.reason)}</li> },
+                    )
                     .collect_view();
                 view! {
                     <h3>"Ruled out"</h3>
@@ -83,7 +86,7 @@ fn FindingCard(
     finding: Finding,
 ) -> impl IntoView {
     let severity = finding.severity.as_str();
-    let details = finding.details.iter().map(|d| view! { <p>{d.clone()}</p> }).collect_view();
+    let details = finding.details.iter().map(|d| view! { <p>{rich(d)}</p> }).collect_view();
     let links = finding
         .links
         .iter()
@@ -108,12 +111,12 @@ fn FindingCard(
             <h3>
                 <span class=format!("severity {severity}")>{severity}</span>
                 " "
-                {finding.title.clone()}
+                {rich(&finding.title)}
             </h3>
             <p><span class="code-badge">{finding.code.as_str()}</span></p>
             {details}
             <Quote lines=finding.evidence.clone() />
-            <p><strong>"Fix: "</strong>{finding.remediation.clone()}</p>
+            <p><strong>"Fix: "</strong>{rich(&finding.remediation)}</p>
             <ul>{links}</ul>
         </li>
     }
@@ -154,9 +157,13 @@ fn announce_findings() {
         if has_evidence && previous.is_some_and(|p| p != codes) {
             let message = wizard.diagnosis.with(|d| match d.findings.first() {
                 None => "No findings in the evidence.".to_string(),
-                Some(top) if d.findings.len() == 1 => format!("1 finding: {}.", top.title),
+                Some(top) if d.findings.len() == 1 => format!("1 finding: {}.", plain(&top.title)),
                 Some(top) => {
-                    format!("{} findings. The most important: {}.", d.findings.len(), top.title)
+                    format!(
+                        "{} findings. The most important: {}.",
+                        d.findings.len(),
+                        plain(&top.title)
+                    )
                 }
             });
             wizard.announcement.set(message);

@@ -17,5 +17,6 @@ pub mod redact;
 mod state;
 mod step;
 mod symptoms;
+mod text;
 
 pub use app::App;

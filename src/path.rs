@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use meshtls_engine::tree::AnswerSource;
 
 use crate::state::use_wizard;
+use crate::text::rich;
 
 /// One answered step as the map shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +63,7 @@ pub fn PathMap() -> impl IntoView {
                                     {entry.title.clone()}
                                 </button>
                                 <span class="path-answer">
-                                    ": " {entry.answer.clone()}
+                                    ": " {rich(&entry.answer)}
                                     {entry.from_evidence.then_some(" (from your evidence)")}
                                 </span>
                             </li>

@@ -285,6 +285,9 @@ impl Wizard {
     /// Lets the walk take answers from the current findings. Writes the walker
     /// only when that changes it, so effects that read the walker settle.
     pub fn apply_evidence(self) {
+        // NOTE: codes go without the side (listener or cluster) they were seen
+        // on, because findings do not carry it as data yet; tree rules that
+        // name a side therefore wait for the person's answer.
         let codes = self.finding_codes_untracked();
         let updated = self.walker.with_untracked(|w| {
             let mut next = w.clone()?;

@@ -8,6 +8,7 @@ use crate::copy::CopyButton;
 use crate::findings::Quote;
 use crate::links::DocLinks;
 use crate::state::use_wizard;
+use crate::text::rich;
 
 /// One step of the walk.
 #[component]
@@ -31,7 +32,7 @@ pub fn StepView(
         .map(|command| {
             view! {
                 <div class="command">
-                    <p class="command-label">{command.label.as_str()}</p>
+                    <p class="command-label">{rich(&command.label)}</p>
                     <div class="command-row">
                         <pre><code>{command.command.as_str()}</code></pre>
                         <CopyButton text=command.command.clone() what="command" />
@@ -65,7 +66,7 @@ pub fn StepView(
                         class:suggested=move || matches!(source(), Some(AnswerSource::Evidence { .. }))
                         on:click=move |_| wizard.answer(step_id, answer_id)
                     >
-                        <span>{answer.label.as_str()}</span>
+                        <span>{rich(&answer.label)}</span>
                         {move || tag().map(|t| view! { <span class="answer-tag">{t}</span> })}
                     </button>
                 </li>
@@ -90,7 +91,7 @@ pub fn StepView(
             <div class="evidence-answer" data-testid="evidence-answer" data-code=code.clone()>
                 <p>
                     "Your evidence answers this step: "
-                    <strong>{label}</strong>
+                    <strong>{rich(&label)}</strong>
                     " (finding " <code>{code.clone()}</code> "). "
                     "Choose another answer below to override it."
                 </p>
@@ -117,8 +118,8 @@ pub fn StepView(
         >
             <Progress />
             <h2 id="current-heading" tabindex="-1">{step.title.as_str()}</h2>
-            <p class="question">{step.question.as_str()}</p>
-            <p class="why"><strong>"Why it matters: "</strong>{step.why.as_str()}</p>
+            <p class="question">{rich(&step.question)}</p>
+            <p class="why"><strong>"Why it matters: "</strong>{rich(&step.why)}</p>
             {commands}
             {inputs_hint}
             {evidence_answer}

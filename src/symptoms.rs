@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::state::use_wizard;
+use crate::text::rich;
 
 /// The four documented symptoms as buttons; the chosen one is pressed.
 #[component]
@@ -27,7 +28,7 @@ pub fn SymptomChoice() -> impl IntoView {
                         on:click=move |_| wizard.choose_symptom(id)
                     >
                         <span class="symptom-title">{symptom.title.as_str()}</span>
-                        <span class="symptom-description">{symptom.description.as_str()}</span>
+                        <span class="symptom-description">{rich(&symptom.description)}</span>
                     </button>
                 </li>
             }

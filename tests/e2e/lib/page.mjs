@@ -133,6 +133,11 @@ export async function expectNoAxeViolations(page, screen) {
   assert.deepEqual(violations, [], `axe found violations on the ${screen} screen:\n${violations.join('\n')}`);
 }
 
+/** `text` as the page shows it: code spans between backticks lose them. */
+export function shown(text) {
+  return (text.match(/`/g) ?? []).length % 2 === 0 ? text.replaceAll('`', '') : text;
+}
+
 /** The id of the focused element. */
 export async function focusedId(page) {
   return page.evaluate(() => document.activeElement?.id ?? null);
