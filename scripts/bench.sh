@@ -9,7 +9,7 @@
 # Builds dist/ in release first when it is missing, older than a source file,
 # or a debug build (trunk serve writes one there).
 #
-# Usage: scripts/bench.sh [--lines N] [--runs N]   (defaults: 50000 lines, 3 runs)
+# Usage: scripts/bench.sh [--lines N] [--runs N] [--profile]   (defaults: 50000 lines, 3 runs)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
