@@ -260,21 +260,22 @@ impl Redactor {
     /// numbered by kind in order of first occurrence. All replacements start enabled.
     /// The list is ordered by kind, then by placeholder number.
     pub fn plan(&self, texts: &[&str]) -> Vec<Replacement> {
-        let empty = HashMap::new();
+        // The scanners run once per text: the second pass only adds the whole-token
+        // occurrences of values that the first pass found anywhere.
+        let candidates: Vec<Vec<Found>> = texts.iter().map(|text| self.candidates(text)).collect();
         let mut known: HashMap<String, RedactionKind> = HashMap::new();
-        for text in texts {
-            for found in self.find(text, &empty) {
-                let kind = known.entry(found.key).or_insert(found.kind);
-                *kind = (*kind).min(found.kind);
-            }
+        for found in candidates.iter().flat_map(|list| nest(list.clone())) {
+            let kind = known.entry(found.key).or_insert(found.kind);
+            *kind = (*kind).min(found.kind);
         }
         let kinds = known.clone();
         known.retain(|_, kind| is_token_kind(*kind));
         add_service_names(&mut known);
 
         let mut builder = PlanBuilder::default();
-        for text in texts {
-            for found in self.find(text, &known) {
+        for (text, mut found) in texts.iter().zip(candidates) {
+            scan_known_tokens(text.as_bytes(), &known, &mut found);
+            for found in nest(found) {
                 let kind = kinds.get(&found.key).copied().unwrap_or(found.kind);
                 builder.add(&found, kind, text);
             }
@@ -332,6 +333,13 @@ impl Redactor {
 
     /// Finds all values in one text, as a well-nested list sorted by position.
     fn find(&self, text: &str, known: &HashMap<String, RedactionKind>) -> Vec<Found> {
+        let mut found = self.candidates(text);
+        scan_known_tokens(text.as_bytes(), known, &mut found);
+        nest(found)
+    }
+
+    /// Runs every scanner over one text; the matches may overlap.
+    fn candidates(&self, text: &str) -> Vec<Found> {
         let bytes = text.as_bytes();
         let lower = text.to_ascii_lowercase();
         let lower = lower.as_bytes();
@@ -357,10 +365,7 @@ impl Redactor {
                 push(&mut found, bytes, start, start + matched.len(), RedactionKind::Custom);
             }
         }
-        if !known.is_empty() {
-            scan_known_tokens(bytes, known, &mut found);
-        }
-        nest(found)
+        found
     }
 }
 
@@ -1211,6 +1216,9 @@ fn scan_serials(bytes: &[u8], lower: &[u8], found: &mut Vec<Found>) {
 
 /// Finds each whole token that equals a value already found elsewhere.
 fn scan_known_tokens(bytes: &[u8], known: &HashMap<String, RedactionKind>, found: &mut Vec<Found>) {
+    if known.is_empty() {
+        return;
+    }
     let mut token = String::new();
     let mut index = 0;
     while index < bytes.len() {
