@@ -128,6 +128,12 @@ framing_cases! {
             source: Some("source/common/conn_pool/conn_pool_base.cc:314"), connection_id: Some(45),
             stream_id: None, origin: None, message: "client disconnected",
         },
+    envoy_json_format:
+        r#"{"time":"2023-06-01 10:00:00.000","level":"debug","name":"connection","message":"closing socket: 0"}"#
+        => Framing {
+            time: Some("2023-06-01 10:00:00.000"), level: Some(Level::Debug), logger: Some("connection"),
+            source: None, connection_id: None, stream_id: None, origin: None, message: "closing socket: 0",
+        },
     istio_tab_2020:
         "2020-08-11T04:09:52.229237Z\tdebug\tenvoy connection\t[external/envoy/source/extensions/transport_sockets/tls/ssl_socket.cc:198] [C321] handshake error: 1"
         => Framing {

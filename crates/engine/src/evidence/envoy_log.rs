@@ -203,12 +203,25 @@ fn is_header_line(trimmed: &str) -> bool {
 /// no known message.
 fn read_entry(line: &str, number: usize) -> Option<LogEntry> {
     if let Some(inner) = unwrap_json(line) {
-        let mut entry = read_entry(&inner.log, number)?;
+        let framed_by_json = inner.level.is_some() || inner.time.is_some();
+        let mut entry = match read_entry(&inner.log, number) {
+            Some(entry) => entry,
+            // Envoy's own JSON format carries the framing as keys around a bare message.
+            None if framed_by_json => LogEntry {
+                line: number,
+                last_line: number,
+                message: inner.log.trim().to_string(),
+                ..LogEntry::default()
+            },
+            None => return None,
+        };
         if entry.time.is_none() {
             entry.unix_time = inner.time.as_deref().and_then(timestamp::parse);
             entry.time = inner.time;
         }
         entry.origin = entry.origin.or(inner.origin);
+        entry.level = entry.level.or(inner.level);
+        entry.logger = entry.logger.or(inner.logger);
         return Some(entry);
     }
 
@@ -244,6 +257,9 @@ struct JsonWrapped {
     log: String,
     time: Option<String>,
     origin: Option<String>,
+    /// Set by Envoy's own JSON log format (`{"level":"debug","name":"connection",...}`).
+    level: Option<Level>,
+    logger: Option<String>,
 }
 
 /// Reads a line of a JSON log driver or shipper: `{"log":"...\n","stream":"stderr","time":"..."}`.
@@ -265,8 +281,16 @@ fn unwrap_json(line: &str) -> Option<JsonWrapped> {
         .iter()
         .find_map(|key| object.get(*key).and_then(serde_json::Value::as_str))
         .map(str::to_string);
+    let level = ["level", "severity"]
+        .iter()
+        .find_map(|key| object.get(*key).and_then(serde_json::Value::as_str))
+        .and_then(Level::from_name);
+    let logger = ["name", "logger"]
+        .iter()
+        .find_map(|key| object.get(*key).and_then(serde_json::Value::as_str))
+        .map(str::to_string);
     let log = log.trim_end_matches(['\n', '\r']);
-    Some(JsonWrapped { log: clean_line(log).into_owned(), time, origin })
+    Some(JsonWrapped { log: clean_line(log).into_owned(), time, origin, level, logger })
 }
 
 /// How far into a line the Envoy header is looked for: wrapper prefixes (compose
