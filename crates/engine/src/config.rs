@@ -27,8 +27,8 @@ pub const DEFAULT_ISSUE_LABELS: &str = "Bug";
 pub const DEFAULT_SUPPORT_URL: &str = "https://console.aws.amazon.com/support/home";
 /// Text of the support link.
 pub const DEFAULT_SUPPORT_LABEL: &str = "AWS Support";
-/// Where the bug-report template and the roadmap README send security problems, in
-/// place of a public issue.
+/// Vulnerability-reporting page, which the bug-report template and the roadmap README
+/// name for security problems in place of a public issue.
 pub const DEFAULT_VULNERABILITY_REPORTING_URL: &str =
     "https://aws.amazon.com/security/vulnerability-reporting/";
 /// Product name shown in the page title and in generated reports.
@@ -36,10 +36,10 @@ pub const DEFAULT_PRODUCT_NAME: &str = "App Mesh TLS troubleshooter";
 
 /// The portal configuration, read from `config.json`.
 ///
-/// Every field is a plain string so the page can render it without further checks:
-/// the URL fields hold only `https:`, `http:` or `mailto:` URLs or site-relative
-/// paths, because [`Config::from_json`] rejects anything else (a `javascript:` link
-/// in a portal's file would otherwise run in the page).
+/// Every field is a plain string, so the page can render it without further checks.
+/// The URL fields hold only `https:`, `http:` or `mailto:` URLs or site-relative
+/// paths, because [`Config::from_json`] rejects anything else: a `javascript:` link
+/// in a portal's file would otherwise run in the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Product name shown in the page title and in generated reports.
@@ -57,7 +57,7 @@ pub struct Config {
     pub support_url: String,
     /// Text of the support desk link.
     pub support_label: String,
-    /// Where security problems go in place of a public issue.
+    /// Destination of security problems, in place of a public issue.
     pub vulnerability_reporting_url: String,
 }
 
@@ -81,7 +81,7 @@ impl Default for Config {
 pub struct ConfigWarning {
     /// The JSON key concerned, or `None` when the whole file could not be read.
     pub field: Option<String>,
-    /// What was wrong and what was used instead.
+    /// The problem, and the value used instead.
     pub message: String,
 }
 
@@ -94,7 +94,7 @@ impl fmt::Display for ConfigWarning {
     }
 }
 
-/// What a field may contain, checked by [`Config::from_json`].
+/// Content rule of a field, checked by [`Config::from_json`].
 #[derive(Clone, Copy)]
 enum FieldKind {
     /// Any non-empty text.
@@ -119,10 +119,10 @@ impl Config {
     /// Reads a `config.json` text.
     ///
     /// Keys that are missing keep their default silently, because a portal may
-    /// override only the links it cares about. Invalid JSON, a top level that is not
+    /// override only the links it cares about. Each of these produces a warning, and
+    /// the affected fields keep their defaults: invalid JSON, a top level that is not
     /// an object, a value of the wrong type, an empty value, a URL with a scheme other
-    /// than `https:`, `http:` or `mailto:`, and unknown keys each produce a warning;
-    /// the affected fields keep their defaults.
+    /// than `https:`, `http:` or `mailto:`, and an unknown key.
     pub fn from_json(text: &str) -> (Config, Vec<ConfigWarning>) {
         let mut config = Config::default();
         let mut warnings = Vec::new();

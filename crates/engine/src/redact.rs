@@ -719,9 +719,9 @@ fn is_host_context(bytes: &[u8], start: usize) -> bool {
     preceded_by(bytes, start, HOST_CONTEXT_WORDS)
 }
 
-/// Pod names in the prefixes that log tools add before each line: `<pod> [<container>]
-/// <RFC 3339 timestamp> ...` (stern, and `kubectl logs` piped through a prefixer) and
-/// `[pod/<pod>/<container>] ...` (`kubectl logs --prefix`). A leading `> ` quote
+/// Finds pod names in the prefixes that log tools add before each line:
+/// `<pod> [<container>] <RFC 3339 timestamp> ...` (multi-pod log tools such as stern)
+/// and `[pod/<pod>/<container>] ...` (`kubectl logs --prefix`). A leading `> ` quote
 /// marker is skipped.
 fn scan_log_prefixes(bytes: &[u8], found: &mut Vec<Found>) {
     let mut line_start = 0;
