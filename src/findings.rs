@@ -7,16 +7,24 @@ use meshtls_engine::diagnosis::{EvidenceLine, Finding};
 use crate::state::use_wizard;
 use crate::text::{plain, rich};
 
-/// Every finding of the diagnosis, most important first.
+/// Findings rendered before "Show all": a mesh-wide /stats dump can give one
+/// finding per listener and cluster, thousands of cards that would stall the
+/// page, while the most important ones come first anyway.
+const FIRST_SHOWN: usize = 25;
+
+/// The findings of the diagnosis, most important first.
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
     let wizard = use_wizard();
     announce_findings();
 
+    let limit = RwSignal::new(FIRST_SHOWN);
     let findings = move || {
+        let limit = limit.get();
         wizard.diagnosis.with(|d| {
             d.findings
                 .iter()
+                .take(limit)
                 .map(|finding| view! { <FindingCard finding=finding.clone() /> })
                 .collect_view()
         })
@@ -73,6 +81,18 @@ pub fn FindingsPanel() -> impl IntoView {
                 </p>
             </Show>
             <ul class="findings">{findings}</ul>
+            {move || {
+                let total = wizard.diagnosis.with(|d| d.findings.len());
+                (total > limit.get()).then(|| view! {
+                    <button
+                        type="button"
+                        data-testid="findings-more"
+                        on:click=move |_| limit.set(usize::MAX)
+                    >
+                        {format!("Show all {total} findings")}
+                    </button>
+                })
+            }}
             {next_steps}
             {ruled_out}
         </section>

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use meshtls_engine::config::Config;
-use meshtls_engine::diagnosis::{self, Diagnosis, Input, Options, Symptom as DiagnosisSymptom};
+use meshtls_engine::diagnosis::{
+    self, Code, Confidence, Diagnosis, Finding, Input, Options, Symptom as DiagnosisSymptom,
+};
 use meshtls_engine::tree::{Tree, Walker};
 
 use crate::browser;
@@ -80,6 +82,29 @@ impl Evidence {
     }
 }
 
+/// Runs the engine over the pastes, and reports the private keys that the
+/// page removed before the engine could see them, with the engine's own
+/// finding for a pasted key.
+fn diagnose(evidence: &Evidence, options: &Options) -> Diagnosis {
+    let mut result = diagnosis::diagnose(evidence.inputs(), options);
+    for paste in evidence.pastes().iter().filter(|p| p.keys_removed > 0) {
+        let blocks = if paste.keys_removed == 1 {
+            "1 private key block was".to_string()
+        } else {
+            format!("{} private key blocks were", paste.keys_removed)
+        };
+        result.findings.push(
+            Finding::new(Code::TlsPrivateKeyPasted, Confidence::Confirmed)
+                .with_subject(paste.name.clone())
+                .with_detail(format!(
+                    "{blocks} blanked out of this paste before anything read it; the lines \
+                     are empty and nothing of the key is kept, stored or shown."
+                )),
+        );
+    }
+    result
+}
+
 /// Handles to the wizard's signals; `Copy`, so closures take it by value.
 #[derive(Clone, Copy)]
 pub struct Wizard {
@@ -126,7 +151,7 @@ impl Wizard {
                         .with(|id| id.as_deref().and_then(DiagnosisSymptom::from_id)),
                     trust_bundle: Vec::new(),
                 };
-                Arc::new(evidence.with(|e| diagnosis::diagnose(e.inputs(), &options)))
+                Arc::new(evidence.with(|e| diagnose(e, &options)))
             },
             |old, new| match (old, new) {
                 (Some(old), Some(new)) => !Arc::ptr_eq(old, new),

@@ -143,6 +143,7 @@ test('a pasted private key is removed and never stored', async ({ server, newPag
   await openApp(page, server);
   await pasteEvidence(page, 'backend secret', SECRET_PASTE);
   await page.locator('[data-testid="private-key-removed"]').waitFor();
+  await page.locator('[data-testid="finding"][data-code="tls-private-key-pasted"]').waitFor();
 
   const body = await page.locator('body').innerText();
   assert.ok(!body.includes(KEY_BODY), 'the key is not shown');
@@ -214,4 +215,77 @@ test('clear everything forgets pastes and answers', async ({ server, newPage }) 
   await waitForApp(page);
   assert.equal(await page.locator('[data-testid="evidence-item"]').count(), 0);
   assert.equal(await page.locator('[data-testid="step"]').count(), 0);
+});
+
+test('copy buttons put commands and the report on the clipboard', async ({ server, newPage }) => {
+  const page = await newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
+  await openApp(page, server);
+  const symptom = TREE.symptoms.find((s) => s.id === 'tls-client-policy');
+  const first = node(symptom.start);
+  assert.ok(first.commands.length > 0, `step ${first.id} has a command to copy`);
+
+  await page.locator('[data-testid="symptom-tls-client-policy"]').click();
+  await expectStep(page, first.id);
+  await page.locator('[data-testid="step"] .command').first().getByRole('button', { name: 'Copy command' }).click();
+  await page.locator('[data-testid="step"] .command').first().getByRole('button', { name: 'Copy command' }).filter({ hasText: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), first.commands[0].command);
+
+  await pasteEvidence(page, EXPIRED_CERTS, fixture(EXPIRED_CERTS));
+  await page.locator('[data-testid="finding"][data-code="tls-cert-expired"]').waitFor();
+  const ending = first.answers.find((a) => node(a.next).kind === 'conclusion');
+  await expectStep(page, first.id);
+  await page.locator(`[data-testid="answer"][data-answer="${ending.id}"]`).click();
+  await page.locator('[data-testid="report-copy"]').click();
+  await page.locator('[data-testid="report-copy"]', { hasText: 'Copied' }).waitFor();
+  const report = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(report, /^# TLS diagnosis/);
+  assert.ok(report.includes('tls-cert-expired'), 'the report names the finding');
+  assert.ok(report.includes(`${EXPIRED_CERTS}:`), 'the report quotes the paste by name and line');
+});
+
+test('a large stats paste keeps the page responsive', async ({ server, newPage }) => {
+  // 20 000 lines: a mesh of 1 000 listeners, each with its TLS counters, so
+  // each listener gives a finding of its own.
+  const lines = [];
+  for (let i = 0; i < 1000; i += 1) {
+    const prefix = `listener.10.0.${Math.floor(i / 250)}.${i % 250}_15000`;
+    for (const [name, value] of [
+      ['downstream_cx_total', 120], ['ssl.connection_error', 0], ['ssl.handshake', 118], ['ssl.session_reused', 2],
+      ['ssl.fail_verify_error', 0], ['ssl.fail_verify_san', 0], ['ssl.fail_verify_no_cert', 0], ['ssl.no_certificate', 0],
+      ['downstream_cx_active', 3], ['downstream_cx_destroy', 117], ['ssl.ciphers.ECDHE-RSA-AES128-GCM-SHA256', 118],
+      ['ssl.versions.TLSv1.2', 118], ['ssl.curves.X25519', 118], ['ssl.sigalgs.rsa_pss_rsae_sha256', 118],
+      ['downstream_pre_cx_timeout', 0], ['no_filter_chain_match', 0], ['server_ssl_socket_factory.ssl_context_update_by_sds', 1],
+      ['server_ssl_socket_factory.downstream_context_secrets_not_ready', 0], ['downstream_cx_overflow', 0], ['ssl.handshake_error', 0],
+    ]) {
+      lines.push(`${prefix}.${name}: ${value}`);
+    }
+  }
+  const page = await newPage();
+  await openApp(page, server);
+  const started = Date.now();
+  // One input event with the whole text, as a paste from the clipboard gives.
+  await page.locator('[data-testid="evidence-input"]').evaluate((area, value) => {
+    area.value = value;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, lines.join('\n'));
+  await page.locator('[data-testid="evidence-add"]').click();
+  await page.locator('[data-testid="evidence-item"][data-kind="stats-text"]').waitFor({ timeout: 30_000 });
+  const elapsed = Date.now() - started;
+  console.log(`# ${lines.length} stats lines: the paste was read after ${elapsed} ms`);
+  // NOTE: a loose bound, for a shared CI machine with other builds running.
+  assert.ok(elapsed < 15_000, `reading and diagnosing ${lines.length} lines took ${elapsed} ms`);
+
+  // A thousand findings are not all rendered at once.
+  const more = page.locator('[data-testid="findings-more"]');
+  await more.waitFor();
+  const shown = await page.locator('[data-testid="finding"]').count();
+  assert.ok(shown > 0 && shown <= 25, `${shown} findings rendered before "Show all"`);
+  const total = Number((await more.textContent()).match(/\d+/)[0]);
+  assert.ok(total >= 1000, `one finding per listener at least: ${total}`);
+
+  await page.locator('[data-testid="symptom-tls-between-proxies"]').click();
+  await page.locator('[data-testid="step"], [data-testid="conclusion"]').first().waitFor({ timeout: 5_000 });
+  await more.click();
+  await more.waitFor({ state: 'detached', timeout: 30_000 });
+  assert.equal(await page.locator('[data-testid="finding"]').count(), total);
 });
