@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { chromium } from 'playwright-core';
 
 import { test } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
@@ -177,5 +179,70 @@ test('page works without service workers', async ({ newPage }) => {
     assert.deepEqual(await wizardCaches(page), []);
   } finally {
     await site.dispose();
+  }
+});
+
+test('plain-HTTP host gets no service worker', async () => {
+  // A name other than localhost or 127.0.0.1 over plain HTTP is an insecure
+  // origin. Chromium resolves the made-up name to 127.0.0.1 (our own server),
+  // and exposes no navigator.serviceWorker there.
+  const site = await serveCopy();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--host-resolver-rules=MAP wizard.invalid 127.0.0.1',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.text().startsWith('meshtls')) problems.push(msg.text());
+    });
+    await page.goto(site.server.url.replace('127.0.0.1', 'wizard.invalid'));
+
+    assert.equal(await page.evaluate(() => window.isSecureContext), false);
+    assert.equal(await page.evaluate(() => 'serviceWorker' in navigator), false);
+    assert.ok(await pickSymptom(page));
+    await page.waitForLoadState('load');
+    const fetchedIndex = site.server.requests.filter((r) => r.path.endsWith('/index.html'));
+    assert.deepEqual(fetchedIndex, [], 'register-sw.js did not look for a new build');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await site.dispose();
+  }
+});
+
+test('file URL gets no service worker', async ({ newPage }) => {
+  // From file:// Chromium blocks the built page's scripts outright (their
+  // integrity attributes need CORS, which file:// lacks), so this loads
+  // register-sw.js from a bare page of its own. navigator.serviceWorker
+  // exists there and the context counts as secure: only the script's own
+  // check of the URL scheme keeps it from fetching and registering.
+  const folder = await mkdtemp(join(tmpdir(), 'meshtls-file-'));
+  try {
+    await cp(join(DIST, 'register-sw.js'), join(folder, 'register-sw.js'));
+    await writeFile(join(folder, 'index.html'), '<!doctype html><title>file</title><script src="register-sw.js"></script>');
+    const page = await newPage();
+    const messages = [];
+    page.on('console', (msg) => messages.push(msg.text()));
+    await page.goto(pathToFileURL(join(folder, 'index.html')).href);
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(500);
+
+    assert.equal(await page.evaluate(() => location.protocol), 'file:');
+    assert.equal(await page.evaluate(() => 'serviceWorker' in navigator), true);
+    assert.deepEqual(messages, [], 'register-sw.js neither fetched nor registered anything');
+  } finally {
+    await rm(folder, { recursive: true, force: true });
   }
 });
