@@ -63,8 +63,8 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(respond(request, url));
 });
 
-// Lets a page ask which build this worker serves (the tests and
-// register-sw.js use it to tell whether an update has taken over).
+// Lets a page ask which build this worker serves and from which cache; the
+// browser tests use it to check that an update has taken over.
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'meshtls:sw-version' && event.ports[0]) {
     event.ports[0].postMessage({ type: 'meshtls:sw-version', build: BUILD, cache: CACHE_NAME });
