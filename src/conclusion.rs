@@ -13,7 +13,7 @@ use crate::state::{use_wizard, Wizard};
 use crate::step::Progress;
 use crate::text::rich;
 
-/// The conclusion the answers lead to.
+/// Renders the conclusion the answers lead to.
 #[component]
 pub fn ConclusionView(
     /// The conclusion node, from the built-in tree.
@@ -80,7 +80,7 @@ pub fn ConclusionView(
     }
 }
 
-/// Where to go when the fix does not help, in the order the tree lists them.
+/// Lists where to go when the fix does not help, in the order of the tree.
 #[component]
 fn Escalation(conclusion: &'static Conclusion) -> impl IntoView {
     let wizard = use_wizard();
@@ -143,7 +143,7 @@ fn escalation_item(
     }
 }
 
-/// The facts of this walk for a bug report. It holds only tree text and
+/// Collects the facts of this walk for a bug report. It contains only tree text and
 /// finding titles, never pasted text, so nothing in it needs redacting.
 fn issue_report(
     walker: Option<&Walker<'static>>,

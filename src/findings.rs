@@ -12,7 +12,7 @@ use crate::text::{plain, rich};
 /// page, while the most important ones come first anyway.
 const FIRST_SHOWN: usize = 25;
 
-/// The findings of the diagnosis, most important first.
+/// Renders the findings of the diagnosis, most important first.
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
     let wizard = use_wizard();
@@ -99,7 +99,7 @@ pub fn FindingsPanel() -> impl IntoView {
     }
 }
 
-/// One finding with its evidence, fix and links.
+/// Renders one finding with its evidence, fix and links.
 #[component]
 fn FindingCard(
     /// The finding to show.
@@ -172,7 +172,7 @@ fn announce_findings() {
     Effect::new(move |previous: Option<Vec<&'static str>>| {
         let codes: Vec<&'static str> =
             wizard.diagnosis.with(|d| d.findings.iter().map(|f| f.code.as_str()).collect());
-        // With no evidence left, the message of the removal or the clearing stands.
+        // With no evidence left, the message of the removal or the clearing stays.
         let has_evidence = wizard.evidence.with(|e| !e.is_empty());
         if has_evidence && previous.is_some_and(|p| p != codes) {
             let message = wizard.diagnosis.with(|d| match d.findings.first() {

@@ -15,7 +15,7 @@ struct PathEntry {
     from_evidence: bool,
 }
 
-/// A small map of the steps taken; each entry reopens its step.
+/// Renders a small map of the steps taken, where each entry reopens its step.
 #[component]
 pub fn PathMap() -> impl IntoView {
     let wizard = use_wizard();

@@ -127,6 +127,8 @@ pub fn forget() {
 
 #[cfg(test)]
 mod tests {
+    use meshtls_engine::diagnosis::Input;
+
     use super::*;
 
     #[test]
@@ -137,6 +139,22 @@ mod tests {
         assert_eq!(pastes.len(), 1);
         assert_eq!(pastes[0].name, "a");
         assert_eq!(pastes[0].keys_removed, 0);
+    }
+
+    #[test]
+    fn encode_leaves_out_text_mentioning_private_key() {
+        let mut evidence = Evidence::default();
+        evidence.push(1, Input::parse("notes", "upstream connect error"), 0);
+        evidence.push(2, Input::parse("log", "could not load the PRIVATE KEY file"), 0);
+        evidence.push(3, Input::parse("secret", "\n\n\nend of secret"), 1);
+
+        let (json, left_out) = encode_pastes(&evidence);
+        assert_eq!(left_out, vec!["log".to_string()]);
+        let saved = decode_pastes(&json);
+        let names: Vec<&str> = saved.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["notes", "secret"]);
+        assert_eq!(saved[1].keys_removed, 1);
+        assert_eq!(saved[1].text, "\n\n\nend of secret");
     }
 
     #[test]

@@ -17,14 +17,14 @@ use crate::redact;
 /// The pastes and files the person gave, parsed, in the order given.
 ///
 /// The parsed inputs sit in their own vector because `diagnose` takes a slice
-/// of them; `pastes` holds what the page shows of each, at the same index.
+/// of them; `pastes` contains what the page shows of each, at the same index.
 #[derive(Clone, Debug, Default)]
 pub struct Evidence {
     inputs: Vec<Input>,
     pastes: Vec<Paste>,
 }
 
-/// What the page shows of one paste.
+/// The page's summary of one paste.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Paste {
     /// Key for the list; unique within a page load.
@@ -54,12 +54,12 @@ impl Evidence {
         self.inputs.is_empty()
     }
 
-    /// The input and page data of each paste, in order.
+    /// Iterates over the page data and the input of each paste, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&Paste, &Input)> {
         self.pastes.iter().zip(self.inputs.iter())
     }
 
-    fn push(&mut self, id: u64, input: Input, keys_removed: usize) {
+    pub(crate) fn push(&mut self, id: u64, input: Input, keys_removed: usize) {
         let parsed = &input.parsed;
         let paste = Paste {
             id,
@@ -118,7 +118,7 @@ pub struct Wizard {
     pub config: RwSignal<Config>,
     /// Text for the polite live region, read by screen readers.
     pub announcement: RwSignal<String>,
-    /// Why the last paste could not be kept across a reload, if it could not.
+    /// The reason the pastes could not be kept across a reload, if any.
     pub storage_problem: RwSignal<Option<String>>,
     pub diagnosis: Memo<Arc<Diagnosis>>,
     /// The id of the node shown (step or conclusion), for focus and keys.
@@ -311,7 +311,7 @@ impl Wizard {
     /// only when that changes it, so effects that read the walker settle.
     pub fn apply_evidence(self) {
         // NOTE: codes go without the side (listener or cluster) they were seen
-        // on, because findings do not carry it as data yet; tree rules that
+        // on, because findings do not carry it as data yet. Tree rules that
         // name a side therefore wait for the person's answer.
         let codes = self.finding_codes_untracked();
         let updated = self.walker.with_untracked(|w| {

@@ -10,7 +10,7 @@ use crate::links::DocLinks;
 use crate::state::use_wizard;
 use crate::text::rich;
 
-/// One step of the walk.
+/// Renders one step of the walk.
 #[component]
 pub fn StepView(
     /// The step to show, from the built-in tree.
@@ -130,7 +130,7 @@ pub fn StepView(
     }
 }
 
-/// How many steps are answered and how many may follow.
+/// Shows how many steps are answered and how many may follow.
 #[component]
 pub fn Progress() -> impl IntoView {
     let wizard = use_wizard();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::state::use_wizard;
 use crate::text::rich;
 
-/// The four documented symptoms as buttons; the chosen one is pressed.
+/// Renders the four documented symptoms as buttons, the chosen one pressed.
 #[component]
 pub fn SymptomChoice() -> impl IntoView {
     let wizard = use_wizard();

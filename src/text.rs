@@ -14,7 +14,7 @@ pub enum Span<'a> {
 /// Splits `text` at backticks. Text with an odd number of backticks stays
 /// plain, since a lone backtick is then part of what was quoted.
 pub fn spans(text: &str) -> Vec<Span<'_>> {
-    if text.matches('`').count() % 2 != 0 {
+    if text.matches('`').count() % 2 == 1 {
         return vec![Span::Plain(text)];
     }
     text.split('`')

@@ -279,7 +279,8 @@ test('a large stats paste keeps the page responsive', async ({ server, newPage }
   const more = page.locator('[data-testid="findings-more"]');
   await more.waitFor();
   const shown = await page.locator('[data-testid="finding"]').count();
-  assert.ok(shown > 0 && shown <= 25, `${shown} findings rendered before "Show all"`);
+  assert.ok(shown > 0, 'some findings are rendered');
+  assert.ok(shown <= 25, `${shown} findings rendered before "Show all"`);
   const total = Number((await more.textContent()).match(/\d+/)[0]);
   assert.ok(total >= 1000, `one finding per listener at least: ${total}`);
 

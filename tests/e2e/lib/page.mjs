@@ -106,7 +106,7 @@ export async function pasteEvidence(page, name, text) {
   await page.locator(`[data-testid="evidence-item-name"]:text-is("${name}")`).waitFor();
 }
 
-/** The `data-code` of every finding shown, in order. */
+/** Returns the `data-code` of every finding shown, in order. */
 export async function findingCodes(page) {
   return page.locator('[data-testid="finding"]').evaluateAll((els) => els.map((e) => e.dataset.code));
 }
@@ -138,12 +138,12 @@ export function shown(text) {
   return (text.match(/`/g) ?? []).length % 2 === 0 ? text.replaceAll('`', '') : text;
 }
 
-/** The id of the focused element. */
+/** Returns the id of the focused element. */
 export async function focusedId(page) {
   return page.evaluate(() => document.activeElement?.id ?? null);
 }
 
-/** The sessionStorage entries the page wrote, as an object. */
+/** Returns the sessionStorage entries the page wrote, as an object. */
 export async function storedEntries(page) {
   return page.evaluate(() => Object.fromEntries(Object.entries(sessionStorage)));
 }
