@@ -139,10 +139,50 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
         None => text,
     };
 
+    // One pass over the bytes counts line ends, NULs and suspicious characters; only a
+    // non-ASCII byte needs its character decoded.
     let bytes = text.as_bytes();
-    let crlf = bytes.windows(2).filter(|pair| pair == b"\r\n").count();
-    let cr = bytes.iter().filter(|&&b| b == b'\r').count();
-    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    let (mut crlf, mut cr, mut lf) = (0usize, 0usize, 0usize);
+    let mut nul_line = None;
+    let mut nuls = 0usize;
+    let mut suspicious = 0usize;
+    let mut chars = 0usize;
+    let mut line = 1usize;
+    let mut previous = 0u8;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte.is_ascii() {
+            chars += 1;
+            match byte {
+                b'\n' => {
+                    lf += 1;
+                    if previous == b'\r' {
+                        crlf += 1;
+                    } else {
+                        line += 1;
+                    }
+                }
+                b'\r' => {
+                    cr += 1;
+                    line += 1;
+                }
+                0 => {
+                    nuls += 1;
+                    nul_line.get_or_insert(line);
+                    suspicious += 1;
+                }
+                b'\t' | 0x1b => {}
+                _ if byte.is_ascii_control() => suspicious += 1,
+                _ => {}
+            }
+        } else if byte & 0xc0 != 0x80 {
+            chars += 1;
+            let c = text.get(index..).and_then(|rest| rest.chars().next()).unwrap_or_default();
+            if c == '\u{fffd}' || c.is_control() {
+                suspicious += 1;
+            }
+        }
+        previous = byte;
+    }
     if cr > 0 && lf == 0 {
         warnings.push(Warning::at_line(
             1,
@@ -152,26 +192,6 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
         warnings.push(Warning::at_line(1, "line ends are CRLF (Windows); read as LF"));
     }
 
-    let mut nul_line = None;
-    let mut nuls = 0usize;
-    let mut suspicious = 0usize;
-    let mut chars = 0usize;
-    let mut line = 1usize;
-    let mut previous = '\0';
-    for c in text.chars() {
-        chars += 1;
-        if c == '\n' && previous != '\r' || c == '\r' {
-            line += 1;
-        }
-        if c == '\0' {
-            nuls += 1;
-            nul_line.get_or_insert(line);
-        }
-        if c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{1b}')) {
-            suspicious += 1;
-        }
-        previous = c;
-    }
     if let Some(first) = nul_line {
         warnings.push(Warning::at_line(
             first,
@@ -199,7 +219,7 @@ fn classify_lines<'a>(lines: &'a [Cow<'a, str>]) -> (Vec<Class>, Vec<&'a str>) {
     while let Some(line) = lines.get(index) {
         let line: &str = line;
         let unquoted = text::strip_quote_prefix(line);
-        if in_pem || line.contains("-----BEGIN ") {
+        if in_pem || has_begin_marker(line) {
             let body = unquoted.unwrap_or(line);
             in_pem = match (body.rfind("-----BEGIN "), body.rfind("-----END ")) {
                 (Some(begin), Some(end)) => begin > end,
@@ -250,6 +270,14 @@ fn classify_lines<'a>(lines: &'a [Cow<'a, str>]) -> (Vec<Class>, Vec<&'a str>) {
     (classes, cleaned)
 }
 
+/// Whether a line holds `-----BEGIN `; looks only where a `-----` run starts.
+fn has_begin_marker(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.iter().enumerate().any(|(index, &byte)| {
+        byte == b'-' && bytes.get(index..).is_some_and(|tail| tail.starts_with(b"-----BEGIN "))
+    })
+}
+
 fn classify(line: &str) -> Class {
     let trimmed = line.trim();
     if trimmed.is_empty() || text::is_fence(line) || text::is_curl_progress(line) {
@@ -289,8 +317,8 @@ fn classify(line: &str) -> Class {
 /// Whether a line is a `/stats` text line: `<name>: <value>` where the name has a dot
 /// and no spaces and the value is a number, a quoted text readout or a histogram.
 fn is_stat_line(line: &str) -> bool {
-    let Some((name, value)) = line.split_once(": ") else { return false };
-    if name.is_empty() || !name.contains('.') || name.contains(char::is_whitespace) {
+    let Some((name, value)) = text::split_name_value(line) else { return false };
+    if name.is_empty() || !name.contains('.') || text::find_whitespace(name).is_some() {
         return false;
     }
     if name.starts_with(['[', '"', '{', '<', '>', '*', '\'']) {

@@ -27,16 +27,14 @@ impl<'a> Iterator for LineSplit<'a> {
         if self.done {
             return None;
         }
-        let Some(end) = self.rest.find(['\n', '\r']) else {
+        // A byte search: both ends are ASCII, so they never sit inside a multi-byte character.
+        let Some(end) = self.rest.bytes().position(|b| b == b'\n' || b == b'\r') else {
             self.done = true;
             return Some(self.rest);
         };
         let line = self.rest.get(..end).unwrap_or_default();
-        let after = if self.rest.get(end..).is_some_and(|tail| tail.starts_with("\r\n")) {
-            end + 2
-        } else {
-            end + 1
-        };
+        let after =
+            if self.rest.as_bytes().get(end..end + 2) == Some(b"\r\n") { end + 2 } else { end + 1 };
         self.rest = self.rest.get(after..).unwrap_or_default();
         if self.rest.is_empty() {
             self.done = true;
@@ -48,7 +46,10 @@ impl<'a> Iterator for LineSplit<'a> {
 /// Removes ANSI colour and cursor sequences, both raw (`ESC [ ... m`) and in caret
 /// notation as `less` or `cat -v` print them (`^[[31m`).
 pub fn strip_ansi(line: &str) -> Cow<'_, str> {
-    if !line.contains('\u{1b}') && !line.contains("^[[") {
+    // One byte scan rules out both introducers on almost every line.
+    if !line.bytes().any(|b| b == 0x1b || b == b'^')
+        || !line.contains('\u{1b}') && !line.contains("^[[")
+    {
         return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len());
@@ -91,10 +92,9 @@ const GREP_FILE_EXTENSIONS: &[&str] =
 /// extension, or a path with `/` followed by a `grep -n` line number.
 pub fn strip_grep_prefix(line: &str) -> &str {
     // The path ends before the first space, so only separators before it are tried.
-    let path_limit = line.find(char::is_whitespace).unwrap_or(line.len()).min(MAX_GREP_PATH_LEN);
+    let path_limit = find_whitespace(line).unwrap_or(line.len()).min(MAX_GREP_PATH_LEN);
     let head = line.get(..path_limit).unwrap_or_default();
-    if !head.contains('/') && !GREP_FILE_EXTENSIONS.iter().any(|extension| head.contains(extension))
-    {
+    if !may_hold_path(head) {
         return line;
     }
     for (separator_at, separator) in head.match_indices([':', '-']) {
@@ -119,6 +119,51 @@ pub fn strip_grep_prefix(line: &str) -> &str {
         return stripped;
     }
     line
+}
+
+/// Whether `head` holds a `/` or one of [`GREP_FILE_EXTENSIONS`], in one pass over its
+/// bytes (every extension starts with `.`).
+fn may_hold_path(head: &str) -> bool {
+    let bytes = head.as_bytes();
+    bytes.iter().enumerate().any(|(index, &byte)| {
+        byte == b'/'
+            || byte == b'.'
+                && bytes.get(index..).is_some_and(|tail| {
+                    GREP_FILE_EXTENSIONS
+                        .iter()
+                        .any(|extension| tail.starts_with(extension.as_bytes()))
+                })
+    })
+}
+
+/// Returns the byte position of the first whitespace character (`char::is_whitespace`),
+/// looking at bytes while the text is ASCII.
+pub(crate) fn find_whitespace(text: &str) -> Option<usize> {
+    for (index, &byte) in text.as_bytes().iter().enumerate() {
+        if byte == b' ' || (b'\t'..=b'\r').contains(&byte) {
+            return Some(index);
+        }
+        if !byte.is_ascii() {
+            let rest = text.get(index..)?;
+            return rest.find(char::is_whitespace).map(|found| index + found);
+        }
+    }
+    None
+}
+
+/// Splits `name: value` at the first `": "`, as `str::split_once(": ")` does, with a
+/// byte search that needs no searcher set up per line.
+pub(crate) fn split_name_value(line: &str) -> Option<(&str, &str)> {
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = bytes.get(from..)?.iter().position(|&byte| byte == b':') {
+        let colon = from + offset;
+        if bytes.get(colon + 1) == Some(&b' ') {
+            return Some((line.get(..colon)?, line.get(colon + 2..)?));
+        }
+        from = colon + 1;
+    }
+    None
 }
 
 /// Maximum length of a `grep` file prefix taken as a path. A chosen bound.
@@ -193,6 +238,9 @@ const COMMANDS: &[&str] = &[
 /// `$ curl -s localhost:9901/stats`, `/ # curl ...` or `user@host:~$ curl ...`.
 pub fn shell_command(line: &str) -> Option<&str> {
     let trimmed = line.trim_start();
+    if !has_prompt_end(trimmed) {
+        return None;
+    }
     // The prompt ends at the first `$ `, `# `, `% ` or `> ` within a short head of the line.
     let head_end =
         trimmed.char_indices().nth(MAX_PROMPT_LEN).map_or(trimmed.len(), |(index, _)| index);
@@ -215,6 +263,26 @@ pub fn shell_command(line: &str) -> Option<&str> {
         }
     }
     None
+}
+
+/// Whether one of the characters that end a prompt (`$`, `#`, `%`, `>`) is among the first
+/// [`MAX_PROMPT_LEN`] characters: a byte scan that rules out most lines before the
+/// character-wise search.
+fn has_prompt_end(text: &str) -> bool {
+    let mut chars = 0;
+    for &byte in text.as_bytes() {
+        // Continuation bytes of a multi-byte character do not start a character.
+        if byte & 0xc0 != 0x80 {
+            if chars == MAX_PROMPT_LEN {
+                return false;
+            }
+            chars += 1;
+        }
+        if matches!(byte, b'$' | b'#' | b'%' | b'>') {
+            return true;
+        }
+    }
+    false
 }
 
 /// Cleans one line for reading: removes ANSI sequences, NULs, a trailing `\r` and a

@@ -2,6 +2,8 @@
 //! unsigned 64-bit integer, a quoted text readout, `No recorded values`, or histogram
 //! quantiles `P0(interval,cumulative) P25(...) ...`.
 
+use std::borrow::Cow;
+
 use super::build::{self, RawStat};
 use super::{Bucket, Histogram, Quantile, Stat, StatKind, StatValue, Stats, StatsFormat};
 use crate::evidence::text;
@@ -11,8 +13,7 @@ use crate::evidence::Warning;
 const EXCERPT_CHARS: usize = 80;
 
 pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
-    let lines: Vec<String> =
-        text::split_lines(input).map(|line| text::clean_line(line).into_owned()).collect();
+    let lines: Vec<Cow<'_, str>> = text::split_lines(input).map(text::clean_line).collect();
     let mut warnings = Vec::new();
     let mut raws: Vec<RawStat> = Vec::new();
     // A `histogram_buckets=detailed` stat prints `name:` alone, then indented lines.
@@ -109,11 +110,11 @@ enum Parsed {
 fn parse_line(line: &str, number: usize) -> Result<Parsed, String> {
     // Names never contain `": "`, but some contain `:` (`spiffe://` in Istio custom stats).
     let Some((name, value)) =
-        line.split_once(": ").or_else(|| line.strip_suffix(':').map(|name| (name, "")))
+        text::split_name_value(line).or_else(|| line.strip_suffix(':').map(|name| (name, "")))
     else {
         return Err(format!("expected `name: value`, found `{}`", excerpt(line)));
     };
-    if name.is_empty() || name.contains(char::is_whitespace) {
+    if name.is_empty() || text::find_whitespace(name).is_some() {
         return Err(format!(
             "expected `name: value` with a name without spaces, found `{}`",
             excerpt(line)
