@@ -1,0 +1,168 @@
+//! The bad-input table run through the engine directly: `Input::parse` (which calls
+//! `detect::parse_input`) and `diagnose`. Each named case must finish in bounded
+//! time without a panic and say what is wrong and where.
+
+#[path = "fixtures/bad_input/table.rs"]
+mod table;
+
+use std::time::{Duration, Instant};
+
+use meshtls_engine::diagnosis::{diagnose, report, Diagnosis, Input, Options};
+
+use table::{Expect, Line};
+
+/// 2027-01-01T00:00:00Z: the 10 000-SAN certificate is valid then.
+const NOW: i64 = 1_798_761_600;
+
+/// Upper bound for one input, parse and diagnosis together, in the unoptimised
+/// test build on a shared two-core machine.
+const TIME_LIMIT: Duration = Duration::from_secs(30);
+
+fn run(name: &str) {
+    let case = table::case(name);
+    assert!(!case.inputs.is_empty(), "{name}: no input");
+    for source in &case.inputs {
+        let text = String::from_utf8_lossy(&source.bytes);
+        let started = Instant::now();
+        let input = Input::parse(&source.label, &text);
+        let options = Options { now: NOW, host: case.host.clone(), ..Options::default() };
+        let diagnosis = diagnose(std::slice::from_ref(&input), &options);
+        let elapsed = started.elapsed();
+        assert!(elapsed < TIME_LIMIT, "{}: took {elapsed:?}", source.label);
+        check(&case, source, &input, &diagnosis);
+    }
+}
+
+fn check(case: &table::Case, source: &table::Input, input: &Input, diagnosis: &Diagnosis) {
+    let label = &source.label;
+    let warnings = &input.parsed.warnings;
+    let summary = || {
+        let shown: Vec<String> = warnings.iter().take(12).map(|w| w.to_string()).collect();
+        let codes: Vec<&str> = diagnosis.findings.iter().map(|f| f.code.as_str()).collect();
+        format!("kind {}, warnings {shown:#?}, findings {codes:?}", input.parsed.kind)
+    };
+
+    for expect in &case.expect {
+        match expect {
+            Expect::Warning { contains, line, column } => {
+                let found = warnings.iter().any(|warning| {
+                    warning.to_string().contains(contains.as_str())
+                        && match line {
+                            Line::At(n) => warning.line == *n,
+                            Line::Cut => source.cut_lines.contains(&warning.line),
+                            Line::Any => true,
+                        }
+                        && column.is_none_or(|c| warning.column == Some(c))
+                });
+                assert!(
+                    found,
+                    "{label}: no warning `{contains}` at {line:?} column {column:?}; {}",
+                    summary()
+                );
+            }
+            Expect::Finding { code, line, text } => {
+                let found = diagnosis.findings.iter().any(|finding| {
+                    finding.code.as_str() == code
+                        && line.is_none_or(|n| {
+                            finding.evidence.iter().any(|quoted| {
+                                quoted.line == n
+                                    && text
+                                        .as_ref()
+                                        .is_none_or(|t| quoted.text.contains(t.as_str()))
+                            })
+                        })
+                });
+                assert!(found, "{label}: no finding {code} quoting line {line:?}; {}", summary());
+            }
+            Expect::Detail(contains) => {
+                let found = diagnosis
+                    .findings
+                    .iter()
+                    .any(|f| f.details.iter().any(|d| d.contains(contains.as_str())));
+                assert!(found, "{label}: no finding detail `{contains}`; {}", summary());
+            }
+        }
+    }
+
+    if let Some(kind) = &case.kind {
+        assert_eq!(input.parsed.kind.as_str(), kind, "{label}: kind; {}", summary());
+    }
+    if let Some(exit) = case.exit {
+        assert_eq!(
+            i32::from(diagnosis.has_error()),
+            exit,
+            "{label}: error findings; {}",
+            summary()
+        );
+    }
+
+    let inputs = std::slice::from_ref(input);
+    let rendered = [
+        report::to_json(inputs, diagnosis).to_string(),
+        report::to_text(inputs, diagnosis),
+        report::to_markdown(inputs, diagnosis),
+    ];
+    for output in &rendered {
+        for secret in &case.never {
+            assert!(!output.contains(secret.as_str()), "{label}: the output repeats `{secret}`");
+        }
+        if let Some(limit) = case.max_output_bytes {
+            assert!(output.len() <= limit, "{label}: output of {} bytes", output.len());
+        }
+    }
+}
+
+macro_rules! cases {
+    ($($(#[$attribute:meta])* $test:ident => $name:literal,)*) => {
+        $(
+            $(#[$attribute])*
+            #[test]
+            fn $test() {
+                run($name);
+            }
+        )*
+
+        /// Every row of the table has a test here, and every test a row.
+        #[test]
+        fn every_row_has_a_test() {
+            let tested = [$($name),*];
+            assert_eq!(table::names(), tested);
+        }
+    };
+}
+
+cases! {
+    empty => "empty",
+    whitespace_only => "whitespace-only",
+    one_huge_line => "one-huge-line",
+    #[cfg_attr(debug_assertions, ignore = "100 MB takes minutes unoptimised: cargo test --release")]
+    text_100mb => "text-100mb",
+    binary_bytes => "binary-bytes",
+    nul_in_stats => "nul-in-stats",
+    invalid_utf8 => "invalid-utf8",
+    byte_order_mark => "byte-order-mark",
+    crlf_line_ends => "crlf-line-ends",
+    cr_only_line_ends => "cr-only-line-ends",
+    truncated_certs_json => "truncated-certs-json",
+    truncated_stats_json => "truncated-stats-json",
+    clusters_json => "clusters-json",
+    config_dump => "config-dump",
+    server_info => "server-info",
+    number_beyond_64_bits => "number-beyond-64-bits",
+    number_beyond_64_bits_json => "number-beyond-64-bits-json",
+    negative_counter => "negative-counter",
+    stat_twice => "stat-twice",
+    two_envoys_mixed => "two-envoys-mixed",
+    two_snapshots => "two-snapshots",
+    many_snapshots => "many-snapshots",
+    pem_broken_base64 => "pem-broken-base64",
+    cert_10000_sans => "cert-10000-sans",
+    nested_json_100000 => "nested-json-100000",
+    nested_certs_100000 => "nested-certs-100000",
+    html_and_script => "html-and-script",
+    markdown_fence_and_quote => "markdown-fence-and-quote",
+    very_long_log_line => "very-long-log-line",
+    other_scripts => "other-scripts",
+    private_key => "private-key",
+    pem_without_end => "pem-without-end",
+}
