@@ -148,6 +148,11 @@ pub struct Scope {
     /// Relative name with `.` and other punctuation as `_` -> positions, kept for
     /// Prometheus dumps only, so a name rebuilt from Prometheus (`ssl_versions_TLSv1_2`) is still found as `ssl.versions.TLSv1.2`.
     sanitized_index: HashMap<String, Positions>,
+    /// Relative name and labels -> position of the first reading and of the first
+    /// reading with another value. Enough to name the first earlier reading that
+    /// differs from a new one without scanning every repeat, which made a paste of
+    /// many snapshots quadratic.
+    readings: HashMap<(String, Vec<(String, String)>), (usize, Option<usize>)>,
     from_prometheus: bool,
 }
 
@@ -184,6 +189,7 @@ impl Scope {
             stats: Vec::new(),
             index: HashMap::new(),
             sanitized_index: HashMap::new(),
+            readings: HashMap::new(),
             from_prometheus,
         }
     }
@@ -296,19 +302,29 @@ impl Scope {
                 }
             }
         }
-        let earlier = match self.index.get_mut(relative) {
-            Some(positions) => {
-                let earlier = positions
-                    .as_slice()
-                    .iter()
-                    .filter_map(|&i| self.stats.get(i))
-                    .find(|other| other.labels == stat.labels && other.value != stat.value)
-                    .map(|other| other.line);
-                positions.push(position);
-                earlier
-            }
+        match self.index.get_mut(relative) {
+            Some(positions) => positions.push(position),
             None => {
                 self.index.insert(relative.to_string(), Positions::One(position));
+            }
+        }
+        // The first reading differs from the new value, or else the first reading
+        // that differs from the first one does: either is the earliest other value.
+        let key = (relative.to_string(), stat.labels.clone());
+        let earlier = match self.readings.get_mut(&key) {
+            Some((first, differing)) => {
+                let first_stat = self.stats.get(*first);
+                if first_stat.is_some_and(|other| other.value != stat.value) {
+                    if differing.is_none() {
+                        *differing = Some(position);
+                    }
+                    first_stat.map(|other| other.line)
+                } else {
+                    differing.and_then(|i| self.stats.get(i)).map(|other| other.line)
+                }
+            }
+            None => {
+                self.readings.insert(key, (position, None));
                 None
             }
         };
