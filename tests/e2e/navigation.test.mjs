@@ -9,7 +9,7 @@ import {
   currentStepId,
   expectNoAxeViolations,
   expectStep,
-  focusedId,
+  expectFocus,
   node,
   openApp,
   TREE,
@@ -59,22 +59,22 @@ test('back returns to the previous step with its answer', async ({ server, newPa
   await openApp(page, server);
   await chooseSymptom(page);
   await expectStep(page, steps[0]);
-  assert.equal(await focusedId(page), 'current-heading');
+  await expectFocus(page, 'current-heading');
 
   await clickAnswer(page, answers[0]);
   await expectStep(page, steps[1]);
-  assert.equal(await focusedId(page), 'current-heading', 'focus moves to the new step heading');
+  await expectFocus(page, 'current-heading', 'focus moves to the new step heading');
   const progress = await page.locator('[data-testid="progress"]').textContent();
   assert.match(progress, /^Step 2 of at most \d+$/);
 
   await page.locator('[data-testid="back"]').click();
   await expectStep(page, steps[0]);
   assert.equal(await chosenAnswer(page), answers[0], 'the earlier answer is marked');
-  assert.equal(await focusedId(page), 'current-heading');
+  await expectFocus(page, 'current-heading');
 
   await page.locator('[data-testid="back"]').click();
   await expectSymptomChoice(page);
-  assert.equal(await focusedId(page), 'symptom-heading');
+  await expectFocus(page, 'symptom-heading');
 });
 
 test('changing an earlier answer changes the path', async ({ server, newPage }) => {
@@ -181,7 +181,7 @@ test('the whole walk works with the keyboard alone', async ({ server, newPage })
   await tabTo(page, `symptom-${SYMPTOM}`);
   await page.keyboard.press('Enter');
   await expectStep(page, steps[0]);
-  assert.equal(await focusedId(page), 'current-heading');
+  await expectFocus(page, 'current-heading');
 
   for (let i = 1; i < steps.length; i += 1) {
     const answer = await tabTo(page, 'answer');
@@ -189,12 +189,12 @@ test('the whole walk works with the keyboard alone', async ({ server, newPage })
     const expected = node(steps[i - 1]).answers.find((a) => a.id === answer).next;
     if (node(expected).kind !== 'step') break;
     await expectStep(page, expected);
-    assert.equal(await focusedId(page), 'current-heading');
+    await expectFocus(page, 'current-heading');
   }
 
   await tabTo(page, 'back');
   await page.keyboard.press('Space');
-  assert.equal(await focusedId(page), 'current-heading');
+  await expectFocus(page, 'current-heading');
 });
 
 // Presses Tab until an element with the test id has focus; returns its

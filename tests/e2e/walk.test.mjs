@@ -8,7 +8,7 @@ import {
   CONFIG,
   docUrl,
   expectNoAxeViolations,
-  focusedId,
+  expectFocus,
   node,
   openApp,
   pathTo,
@@ -66,7 +66,7 @@ for (const expected of WALKS) {
     await conclusion.waitFor();
     assert.equal(await conclusion.getAttribute('data-code'), expected.code);
     assert.equal(await conclusion.getAttribute('data-conclusion-id'), expected.conclusion);
-    assert.equal(await focusedId(page), 'current-heading', 'focus moves to the conclusion heading');
+    await expectFocus(page, 'current-heading', 'focus moves to the conclusion heading');
 
     const data = node(expected.conclusion);
     assert.equal((await conclusion.locator('[data-testid="cause"]').textContent()).trim(), shown(data.cause));

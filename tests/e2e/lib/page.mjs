@@ -138,6 +138,19 @@ export function shown(text) {
   return (text.match(/`/g) ?? []).length % 2 === 0 ? text.replaceAll('`', '') : text;
 }
 
+/**
+ * Waits until the element with `id` has the keyboard focus. The page moves
+ * the focus after the next frame is rendered, so a check right after a click
+ * can come too early.
+ */
+export async function expectFocus(page, id, message = `focus on #${id}`) {
+  try {
+    await page.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 5_000 });
+  } catch {
+    assert.equal(await focusedId(page), id, message);
+  }
+}
+
 /** Returns the id of the focused element. */
 export async function focusedId(page) {
   return page.evaluate(() => document.activeElement?.id ?? null);
