@@ -91,10 +91,14 @@ const GREP_FILE_EXTENSIONS: &[&str] =
 /// from a line. The prefix must be a path without spaces that ends in a common
 /// extension, or a path with `/` followed by a `grep -n` line number.
 pub fn strip_grep_prefix(line: &str) -> &str {
+    if !may_start_with_path(line) {
+        return line;
+    }
     // The path ends before the first space, so only separators before it are tried.
     let path_limit = find_whitespace(line).unwrap_or(line.len()).min(MAX_GREP_PATH_LEN);
     let head = line.get(..path_limit).unwrap_or_default();
-    if !may_hold_path(head) {
+    if !head.contains('/') && !GREP_FILE_EXTENSIONS.iter().any(|extension| head.contains(extension))
+    {
         return line;
     }
     for (separator_at, separator) in head.match_indices([':', '-']) {
@@ -121,19 +125,31 @@ pub fn strip_grep_prefix(line: &str) -> &str {
     line
 }
 
-/// Whether `head` holds a `/` or one of [`GREP_FILE_EXTENSIONS`], in one pass over its
-/// bytes (every extension starts with `.`).
-fn may_hold_path(head: &str) -> bool {
-    let bytes = head.as_bytes();
-    bytes.iter().enumerate().any(|(index, &byte)| {
-        byte == b'/'
-            || byte == b'.'
-                && bytes.get(index..).is_some_and(|tail| {
-                    GREP_FILE_EXTENSIONS
-                        .iter()
-                        .any(|extension| tail.starts_with(extension.as_bytes()))
-                })
-    })
+/// Whether the head of a line, up to its first whitespace, could hold a `grep` prefix: a
+/// `/`, or one of [`GREP_FILE_EXTENSIONS`] followed by `:` or `-`. One pass over the
+/// bytes rules out almost every line; a non-ASCII character leaves the answer to the
+/// full check.
+fn may_start_with_path(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    for (index, &byte) in bytes.iter().enumerate().take(MAX_GREP_PATH_LEN) {
+        match byte {
+            b'/' => return true,
+            b' ' | b'\t'..=b'\r' => return false,
+            b'.' => {
+                let tail = bytes.get(index..).unwrap_or_default();
+                let extension_then_separator = GREP_FILE_EXTENSIONS.iter().any(|extension| {
+                    tail.starts_with(extension.as_bytes())
+                        && matches!(tail.get(extension.len()), Some(b':' | b'-'))
+                });
+                if extension_then_separator {
+                    return true;
+                }
+            }
+            _ if !byte.is_ascii() => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Returns the byte position of the first whitespace character (`char::is_whitespace`),

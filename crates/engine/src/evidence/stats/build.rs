@@ -22,39 +22,37 @@ impl RawStat {
 
 /// Groups stats by scope and warns about a name that appears twice with two values.
 pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<Warning>) -> Stats {
-    let mut known_clusters: HashSet<String> = HashSet::new();
-    for raw in &raws {
-        match &raw.scope {
-            Some((ScopeKey::Cluster(name), _)) => {
-                known_clusters.insert(name.clone());
-            }
-            Some(_) => {}
-            None => {
-                if let Some(rest) = raw.stat.name.strip_prefix("cluster.") {
-                    if let Some(name) =
-                        names::known_cluster_boundary(rest).and_then(|dot| rest.get(..dot))
-                    {
-                        known_clusters.insert(name.to_string());
-                    }
-                }
-            }
-        }
-    }
+    let known_clusters = known_clusters(&raws);
+    let known: HashSet<&str> = known_clusters.iter().map(String::as_str).collect();
+    let max_known_dots = known.iter().map(|name| dots(name)).max().unwrap_or(0);
 
     let mut stats = Stats::empty(format);
     let from_prometheus = format == StatsFormat::Prometheus;
+    // Stats of one scope come in runs, so the scope of the previous stat is tried first.
+    let mut last_cluster: Option<(String, usize)> = None;
     for raw in raws {
         let RawStat { stat, scope } = raw;
-        let (slot, relative_start) = {
-            let (key, relative_start) = match &scope {
-                Some((key, start)) => (key.as_borrowed(), *start),
+        let slot = {
+            let key = match &scope {
+                Some((key, _)) => key.as_borrowed(),
                 None => {
-                    let (key, relative) =
-                        names::classify(&stat.name, &|name| known_clusters.contains(name));
-                    (key, stat.name.len() - relative.len())
+                    let last = last_cluster.as_ref().map(|(name, _)| name.as_str());
+                    let is_known = |name: &str| Some(name) == last || known.contains(name);
+                    names::classify(&stat.name, &is_known, max_known_dots).0
                 }
             };
-            (slot_for(&mut stats, key, from_prometheus), relative_start)
+            match (&key, &last_cluster) {
+                (ScopeKey::Cluster(name), Some((last, position))) if name == last => {
+                    Slot::Cluster(*position)
+                }
+                _ => {
+                    let slot = slot_for(&mut stats, key.clone(), from_prometheus);
+                    if let (ScopeKey::Cluster(name), Slot::Cluster(position)) = (&key, &slot) {
+                        last_cluster = Some((name.to_string(), *position));
+                    }
+                    slot
+                }
+            }
         };
         let scope = match slot {
             Slot::Listener(position) => stats.listeners.get_mut(position),
@@ -64,7 +62,7 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
         };
         let Some(scope) = scope else { continue };
         let line = stat.line;
-        if let Some(first_line) = scope.push(stat, relative_start) {
+        if let Some(first_line) = scope.push(stat) {
             let name = scope.stats.last().map(|stat| stat.name.as_str()).unwrap_or_default();
             warnings.push(Warning::at_line(
                 line,
@@ -76,6 +74,45 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
         stats.len += 1;
     }
     stats
+}
+
+fn dots(name: &str) -> usize {
+    name.bytes().filter(|byte| *byte == b'.').count()
+}
+
+/// Returns the cluster names that stats establish: a Prometheus cluster label, or a
+/// known cluster stat after the name.
+fn known_clusters(raws: &[RawStat]) -> Vec<String> {
+    let mut known: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    // The previous name established; the next stat of the same cluster names it again.
+    let mut last: Option<&str> = None;
+    for raw in raws {
+        let name = match &raw.scope {
+            Some((ScopeKey::Cluster(name), _)) => Some(name.as_str()),
+            Some(_) => None,
+            None => raw.stat.name.strip_prefix("cluster.").and_then(|rest| {
+                // With a dotless name, the first dot is the cluster's own boundary when
+                // a known cluster stat follows it.
+                let same_as_last = last.filter(|last| !last.contains('.')).is_some_and(|last| {
+                    rest.strip_prefix(last)
+                        .and_then(|tail| tail.strip_prefix('.'))
+                        .is_some_and(names::starts_cluster_stat)
+                });
+                if same_as_last {
+                    return last;
+                }
+                names::known_cluster_boundary(rest).and_then(|dot| rest.get(..dot))
+            }),
+        };
+        if let Some(name) = name {
+            if last != Some(name) && seen.insert(name) {
+                known.push(name.to_string());
+            }
+            last = Some(name);
+        }
+    }
+    known
 }
 
 /// The scope a stat goes to, as a position in `Stats::listeners` or `Stats::clusters`.
@@ -109,6 +146,7 @@ fn slot_for(stats: &mut Stats, key: ScopeKey<&str>, from_prometheus: bool) -> Sl
             }
             let prefix = format!("cluster.{name}.");
             let decoded = names::decode_cluster_name(name);
+            stats.max_cluster_dots = stats.max_cluster_dots.max(dots(name));
             stats.clusters.push(Scope::new(
                 ScopeKind::Cluster(decoded),
                 name.to_string(),

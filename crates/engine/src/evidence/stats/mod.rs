@@ -143,18 +143,21 @@ pub struct Scope {
     name: String,
     prefix: String,
     stats: Vec<Stat>,
-    /// Relative name -> positions in `stats`, in input order.
-    index: HashMap<String, Positions>,
+    /// Relative name -> its readings in input order, keyed by the names in `stats`.
+    index: NameIndex,
     /// Relative name with `.` and other punctuation as `_` -> positions, kept for
     /// Prometheus dumps only, so a name rebuilt from Prometheus (`ssl_versions_TLSv1_2`) is still found as `ssl.versions.TLSv1.2`.
     sanitized_index: HashMap<String, Positions>,
-    /// Relative name and labels -> position of the first reading and of the first
-    /// reading with another value. Enough to name the first earlier reading that
-    /// differs from a new one without scanning every repeat, which made a paste of
-    /// many snapshots quadratic.
-    readings: HashMap<(String, Vec<(String, String)>), (usize, Option<usize>)>,
+    /// For names read more than once only: (name entry, labels) -> position of the
+    /// first reading and of the first reading with another value. Enough to name the
+    /// first earlier reading that differs from a new one without scanning every
+    /// repeat, which made a paste of many snapshots quadratic.
+    readings: HashMap<ReadingKey, (usize, Option<usize>)>,
     from_prometheus: bool,
 }
+
+/// A name's index entry and the labels of a reading.
+type ReadingKey = (usize, Vec<(String, String)>);
 
 /// Positions of the stats of one name; almost every name appears once, so one
 /// position needs no allocation.
@@ -180,6 +183,125 @@ impl Positions {
     }
 }
 
+/// A hash index from relative name to readings that stores positions only: the names
+/// themselves are those of the stats, so indexing a stat allocates nothing.
+#[derive(Clone, Debug, Default)]
+struct NameIndex {
+    /// Open addressing with linear probing; a slot holds an entry number + 1, 0 when free.
+    slots: Vec<usize>,
+    entries: Vec<NameEntry>,
+    /// For each stat, the position of the next reading of the same name.
+    next: Vec<Option<usize>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct NameEntry {
+    hash: u64,
+    first: usize,
+    last: usize,
+    /// Whether the name was read more than once, so its readings are tracked in
+    /// `Scope::readings`.
+    repeated: bool,
+}
+
+/// A multiplicative hash of a name, eight bytes at a time. The input is the person's
+/// own paste, so no resistance to chosen collisions is needed.
+fn hash_name(name: &str) -> u64 {
+    const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut hash = name.len() as u64;
+    let mut chunks = name.as_bytes().chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(MULTIPLIER);
+    }
+    let mut word = [0u8; 8];
+    for (target, byte) in word.iter_mut().zip(chunks.remainder()) {
+        *target = *byte;
+    }
+    hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(MULTIPLIER);
+    hash ^ (hash >> 29)
+}
+
+impl NameIndex {
+    /// Finds the entry of `relative`, reading names from `stats` past `prefix_len`.
+    fn find(&self, relative: &str, hash: u64, stats: &[Stat], prefix_len: usize) -> Option<usize> {
+        let mask = self.slots.len().checked_sub(1)?;
+        // Truncation is intended: the low bits pick the slot.
+        #[allow(clippy::cast_possible_truncation)]
+        let mut slot = (hash as usize) & mask;
+        loop {
+            let entry_number = self.slots.get(slot).copied()?.checked_sub(1)?;
+            let entry = self.entries.get(entry_number)?;
+            if entry.hash == hash
+                && stats.get(entry.first).and_then(|stat| stat.name.get(prefix_len..))
+                    == Some(relative)
+            {
+                return Some(entry_number);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn entry(&self, entry_number: usize) -> Option<&NameEntry> {
+        self.entries.get(entry_number)
+    }
+
+    /// Adds a new name whose first reading is at `position`.
+    fn insert(&mut self, hash: u64, position: usize) -> usize {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let entry_number = self.entries.len();
+        self.entries.push(NameEntry { hash, first: position, last: position, repeated: false });
+        self.place(hash, entry_number);
+        entry_number
+    }
+
+    fn place(&mut self, hash: u64, entry_number: usize) {
+        let Some(mask) = self.slots.len().checked_sub(1) else { return };
+        #[allow(clippy::cast_possible_truncation)]
+        let mut slot = (hash as usize) & mask;
+        while let Some(taken) = self.slots.get_mut(slot) {
+            if *taken == 0 {
+                *taken = entry_number + 1;
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let capacity = (self.slots.len() * 2).max(16);
+        self.slots = vec![0; capacity];
+        for entry_number in 0..self.entries.len() {
+            if let Some(hash) = self.entries.get(entry_number).map(|entry| entry.hash) {
+                self.place(hash, entry_number);
+            }
+        }
+    }
+
+    /// Records one more reading of the stat at `position`; `entry_number` is its name's
+    /// entry when the name was read before.
+    fn push_reading(&mut self, entry_number: Option<usize>, position: usize) {
+        if self.next.len() <= position {
+            self.next.resize(position + 1, None);
+        }
+        let Some(entry) = entry_number.and_then(|number| self.entries.get_mut(number)) else {
+            return;
+        };
+        let previous = entry.last;
+        entry.last = position;
+        if let Some(link) = self.next.get_mut(previous) {
+            *link = Some(position);
+        }
+    }
+
+    fn next_of(&self, position: usize) -> Option<usize> {
+        self.next.get(position).copied().flatten()
+    }
+}
+
 impl Scope {
     fn new(kind: ScopeKind, name: String, prefix: String, from_prometheus: bool) -> Scope {
         Scope {
@@ -187,7 +309,7 @@ impl Scope {
             name,
             prefix,
             stats: Vec::new(),
-            index: HashMap::new(),
+            index: NameIndex::default(),
             sanitized_index: HashMap::new(),
             readings: HashMap::new(),
             from_prometheus,
@@ -221,15 +343,33 @@ impl Scope {
     /// Returns the stat with this relative name; when the paste contains it more than once,
     /// the last one (the later reading).
     pub fn get(&self, relative: &str) -> Option<&Stat> {
-        self.positions(relative)
-            .and_then(|positions| positions.last())
-            .and_then(|&i| self.stats.get(i))
+        let position = match self.find(relative) {
+            Some(entry) => self.index.entry(entry).map(|entry| entry.last),
+            None if self.from_prometheus => self
+                .sanitized_index
+                .get(&names::sanitize(relative))
+                .and_then(|positions| positions.as_slice().last().copied()),
+            None => None,
+        }?;
+        self.stats.get(position)
     }
 
     /// Returns every stat with this relative name, in input order.
     pub fn get_all<'s>(&'s self, relative: &str) -> impl Iterator<Item = &'s Stat> + 's {
-        let positions = self.positions(relative).unwrap_or_default();
-        positions.iter().filter_map(|&i| self.stats.get(i))
+        let (first, sanitized): (Option<usize>, &[usize]) = match self.find(relative) {
+            Some(entry) => (self.index.entry(entry).map(|entry| entry.first), &[]),
+            None if self.from_prometheus => (
+                None,
+                self.sanitized_index
+                    .get(&names::sanitize(relative))
+                    .map(Positions::as_slice)
+                    .unwrap_or_default(),
+            ),
+            None => (None, &[]),
+        };
+        std::iter::successors(first, move |&position| self.index.next_of(position))
+            .chain(sanitized.iter().copied())
+            .filter_map(move |position| self.stats.get(position))
     }
 
     /// Returns `(value, line)` of a counter. `None` means the stat is not in the paste
@@ -277,20 +417,16 @@ impl Scope {
         self.with_prefix(prefix).next().is_some()
     }
 
-    fn positions(&self, relative: &str) -> Option<&[usize]> {
-        match self.index.get(relative) {
-            Some(found) => Some(found.as_slice()),
-            None if self.from_prometheus => {
-                self.sanitized_index.get(&names::sanitize(relative)).map(Positions::as_slice)
-            }
-            None => None,
-        }
+    /// Finds the index entry of a relative name.
+    fn find(&self, relative: &str) -> Option<usize> {
+        self.index.find(relative, hash_name(relative), &self.stats, self.prefix.len())
     }
 
     /// Adds a stat and returns the line of an earlier reading of the same name and
     /// labels with another value, if there is one.
-    fn push(&mut self, stat: Stat, relative_start: usize) -> Option<usize> {
-        let relative = stat.name.get(relative_start..).unwrap_or_default();
+    fn push(&mut self, stat: Stat) -> Option<usize> {
+        let prefix_len = self.prefix.len();
+        let relative = stat.name.get(prefix_len..).unwrap_or_default();
         let position = self.stats.len();
         if self.from_prometheus {
             match self.sanitized_index.entry(names::sanitize(relative)) {
@@ -302,16 +438,59 @@ impl Scope {
                 }
             }
         }
-        match self.index.get_mut(relative) {
-            Some(positions) => positions.push(position),
+        let hash = hash_name(relative);
+        let found = self.index.find(relative, hash, &self.stats, prefix_len);
+        let earlier = match found {
+            Some(entry_number) => self.repeated_reading(entry_number, &stat, position),
             None => {
-                self.index.insert(relative.to_string(), Positions::One(position));
+                self.index.insert(hash, position);
+                None
+            }
+        };
+        self.index.push_reading(found, position);
+        self.stats.push(stat);
+        earlier
+    }
+
+    /// Tracks a reading of a name read before and returns the line of the first earlier
+    /// reading with the same labels and another value.
+    fn repeated_reading(
+        &mut self,
+        entry_number: usize,
+        stat: &Stat,
+        position: usize,
+    ) -> Option<usize> {
+        let entry = *self.index.entry(entry_number)?;
+        if !entry.repeated {
+            // The first repeat: track the readings so far, once.
+            if let Some(tracked) = self.index.entries.get_mut(entry_number) {
+                tracked.repeated = true;
+            }
+            let mut at = Some(entry.first);
+            while let Some(earlier_position) = at {
+                if let Some(earlier) = self.stats.get(earlier_position) {
+                    let value = &earlier.value;
+                    let key = (entry_number, earlier.labels.clone());
+                    match self.readings.get_mut(&key) {
+                        Some((first, differing)) => {
+                            let first_differs =
+                                self.stats.get(*first).is_some_and(|first| first.value != *value);
+                            if differing.is_none() && first_differs {
+                                *differing = Some(earlier_position);
+                            }
+                        }
+                        None => {
+                            self.readings.insert(key, (earlier_position, None));
+                        }
+                    }
+                }
+                at = self.index.next_of(earlier_position);
             }
         }
         // The first reading differs from the new value, or else the first reading
         // that differs from the first one does: either is the earliest other value.
-        let key = (relative.to_string(), stat.labels.clone());
-        let earlier = match self.readings.get_mut(&key) {
+        let key = (entry_number, stat.labels.clone());
+        match self.readings.get_mut(&key) {
             Some((first, differing)) => {
                 let first_stat = self.stats.get(*first);
                 if first_stat.is_some_and(|other| other.value != stat.value) {
@@ -327,9 +506,7 @@ impl Scope {
                 self.readings.insert(key, (position, None));
                 None
             }
-        };
-        self.stats.push(stat);
-        earlier
+        }
     }
 }
 
@@ -343,6 +520,8 @@ pub struct Stats {
     other: Scope,
     listener_index: HashMap<String, usize>,
     cluster_index: HashMap<String, usize>,
+    /// The most dots in a cluster name, which bounds the prefixes a lookup tries.
+    max_cluster_dots: usize,
     len: usize,
 }
 
@@ -430,8 +609,11 @@ impl Stats {
     /// Finds the scope of a full name the way the dump was grouped, and the name
     /// relative to it.
     fn locate<'n>(&self, full_name: &'n str) -> Option<(&Scope, &'n str)> {
-        let (key, relative) =
-            names::classify(full_name, &|name| self.cluster_index.contains_key(name));
+        let (key, relative) = names::classify(
+            full_name,
+            &|name| self.cluster_index.contains_key(name),
+            self.max_cluster_dots,
+        );
         let scope = match key {
             names::ScopeKey::Listener(address) => self.listener(address)?,
             names::ScopeKey::Cluster(name) => self.cluster(name)?,
@@ -464,6 +646,7 @@ impl Stats {
             other: Scope::new(ScopeKind::Other, String::new(), String::new(), from_prometheus),
             listener_index: HashMap::new(),
             cluster_index: HashMap::new(),
+            max_cluster_dots: 0,
             len: 0,
         }
     }

@@ -78,11 +78,13 @@ const SERVER_ROOTS: &[&str] = &[
 
 /// Classifies a full stat name into its scope and returns the scope and the name relative to it.
 ///
-/// `known_clusters` holds cluster names already established by other stats of the
-/// same dump; the longest one that prefixes the name wins.
+/// `is_known_cluster` tells the cluster names already established by other stats of the
+/// same dump, none of which has more than `max_cluster_dots` dots; the longest one that
+/// prefixes the name wins.
 pub(crate) fn classify<'a>(
     name: &'a str,
     is_known_cluster: &dyn Fn(&str) -> bool,
+    max_cluster_dots: usize,
 ) -> (ScopeKey<&'a str>, &'a str) {
     if let Some(rest) = name.strip_prefix("listener.") {
         if let Some((address, relative)) = split_listener(rest) {
@@ -90,7 +92,7 @@ pub(crate) fn classify<'a>(
         }
     }
     if let Some(rest) = name.strip_prefix("cluster.") {
-        if let Some((cluster, relative)) = split_cluster(rest, is_known_cluster) {
+        if let Some((cluster, relative)) = split_cluster(rest, is_known_cluster, max_cluster_dots) {
             return (ScopeKey::Cluster(cluster), relative);
         }
     }
@@ -163,10 +165,13 @@ fn ipv4_address_end(text: &str) -> Option<usize> {
 fn split_cluster<'a>(
     rest: &'a str,
     is_known_cluster: &dyn Fn(&str) -> bool,
+    max_cluster_dots: usize,
 ) -> Option<(&'a str, &'a str)> {
-    // The longest established cluster name that prefixes this stat wins.
+    // The longest established cluster name that prefixes this stat wins; a prefix with
+    // more dots than any established name is none of them.
     let mut best: Option<usize> = None;
-    for (dot, _) in rest.match_indices('.') {
+    let dots = rest.bytes().enumerate().filter(|(_, byte)| *byte == b'.').map(|(dot, _)| dot);
+    for dot in dots.take(max_cluster_dots.saturating_add(1)) {
         if let Some(candidate) = rest.get(..dot) {
             if is_known_cluster(candidate) {
                 best = Some(dot);
@@ -197,7 +202,7 @@ pub(crate) fn known_cluster_boundary(rest: &str) -> Option<usize> {
         .find(|&dot| rest.get(dot + 1..).is_some_and(starts_cluster_stat))
 }
 
-fn starts_cluster_stat(relative: &str) -> bool {
+pub(crate) fn starts_cluster_stat(relative: &str) -> bool {
     let segment = relative.split('.').next().unwrap_or_default();
     if segment == "default" {
         // `default` is also a common DNS label (`svc.default.svc.cluster.local`), so only
