@@ -93,6 +93,9 @@ impl fmt::Display for Warning {
 }
 
 /// The records of one part of a paste.
+// A paste has a handful of parts, so the size of the largest variant costs little
+// and boxing it would only add an indirection on every lookup.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Records {
     Stats(stats::Stats),
