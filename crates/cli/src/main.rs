@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use meshtls_engine::diagnosis::{self, report, Input, Options};
-use meshtls_engine::evidence::{timestamp, Warning};
+use meshtls_engine::evidence::timestamp;
 
 use args::{Command, DiagnoseArgs, Format, UsageError};
 
@@ -108,24 +108,6 @@ fn read_input(name: &str, stdin_used: &mut bool) -> Result<Input, String> {
         std::fs::read(name).map_err(|error| format!("cannot read `{name}`: {error}"))?
     };
 
-    let (text, invalid_at) = match String::from_utf8(bytes) {
-        Ok(text) => (text, None),
-        Err(error) => {
-            let valid_up_to = error.utf8_error().valid_up_to();
-            let bytes = error.into_bytes();
-            let line = 1 + bytes.iter().take(valid_up_to).filter(|byte| **byte == b'\n').count();
-            (String::from_utf8_lossy(&bytes).into_owned(), Some(line))
-        }
-    };
-    let mut input = Input::parse(name, &text);
-    if let Some(line) = invalid_at {
-        input.parsed.warnings.insert(
-            0,
-            Warning::at_line(
-                line,
-                "invalid UTF-8: the input was decoded with each invalid byte sequence replaced by U+FFFD",
-            ),
-        );
-    }
-    Ok(input)
+    // Invalid UTF-8 is decoded lossily; the engine warns on the line it affects.
+    Ok(Input::from_bytes(name, &bytes))
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 pub use findings::{Code, Family, Link, Severity, Spec};
 
-use crate::evidence::{detect, ParsedInput};
+use crate::evidence::{detect, ParsedInput, Warning};
 
 /// One paste: its parsed records and the text they were parsed from, which
 /// findings quote.
@@ -34,7 +34,16 @@ pub struct Input {
 }
 
 impl Input {
+    /// Decodes `bytes` as UTF-8, replacing invalid sequences with U+FFFD (which
+    /// [`Input::parse`] then warns about), and parses the text.
+    pub fn from_bytes(name: &str, bytes: &[u8]) -> Input {
+        Input::parse(name, &String::from_utf8_lossy(bytes))
+    }
+
     /// Detects the kind of `text`, parses it, and keeps the text for quoting.
+    ///
+    /// A line that holds U+FFFD gets a warning: it is what a lossy decoding
+    /// leaves of bytes that were not UTF-8, so the line is not what was pasted.
     pub fn parse(name: &str, text: &str) -> Input {
         let mut line_starts = if text.is_empty() { Vec::new() } else { vec![0] };
         line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
@@ -42,8 +51,18 @@ impl Input {
             // A final line break ends the last line; it does not start a new one.
             line_starts.pop();
         }
+        let mut parsed = detect::parse_input(name, text);
+        if let Some(index) = text.lines().position(|line| line.contains('\u{FFFD}')) {
+            let line = index + 1;
+            let warning = Warning::at_line(
+                line,
+                "invalid UTF-8: bytes on this line were not UTF-8 and show as U+FFFD",
+            );
+            let position = parsed.warnings.partition_point(|known| known.line <= line);
+            parsed.warnings.insert(position, warning);
+        }
         Input {
-            parsed: detect::parse_input(name, text),
+            parsed,
             text: text.to_string(),
             line_starts,
             private_key_blocks: private_key_blocks(text),

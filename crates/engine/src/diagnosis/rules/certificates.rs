@@ -121,7 +121,7 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
         };
         let mut finding = Finding::new(code, confidence)
             .with_subject(problem.cert().to_string())
-            .with_detail(sentence(&problem.to_string()))
+            .with_detail(describe(problem))
             .with_evidence(evidence(problem, &pasted, &bundle));
         if let CertProblem::Expired { .. } = problem {
             if problem.cert().depth.is_some_and(|depth| depth > 0)
@@ -136,6 +136,23 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
         }
         out.add(finding);
     }
+}
+
+/// The most SANs a detail lists; a certificate can carry thousands.
+const MAX_LISTED_SANS: usize = 10;
+
+/// Describes a problem as a sentence, listing at most [`MAX_LISTED_SANS`] SANs.
+fn describe(problem: &CertProblem) -> String {
+    let CertProblem::SanMismatch { cert, requested, sans } = problem else {
+        return sentence(&problem.to_string());
+    };
+    let mut listed: Vec<String> =
+        sans.iter().take(MAX_LISTED_SANS).map(ToString::to_string).collect();
+    if sans.len() > MAX_LISTED_SANS {
+        listed.push(format!("and {} more", sans.len() - MAX_LISTED_SANS));
+    }
+    let listed = if listed.is_empty() { "none".to_string() } else { listed.join(", ") };
+    sentence(&format!("no SAN of {cert} matches `{requested}`; its SANs: {listed}"))
 }
 
 fn certificate<'a>(
