@@ -88,10 +88,11 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
     JsFuture::from(promise).await.map(|_| ()).map_err(|err| describe(&err))
 }
 
-/// Reads a chosen or dropped file as UTF-8 text.
-pub async fn read_file_text(file: &web_sys::File) -> Result<String, String> {
-    let value = JsFuture::from(file.text()).await.map_err(|err| describe(&err))?;
-    value.as_string().ok_or_else(|| format!("{} is not text", file.name()))
+/// Reads the bytes of a chosen or dropped file. The page decodes them itself,
+/// so it can say where the file is not UTF-8 (`Blob.text()` would hide it).
+pub async fn read_file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let value = JsFuture::from(file.array_buffer()).await.map_err(|err| describe(&err))?;
+    Ok(js_sys::Uint8Array::new(&value).to_vec())
 }
 
 /// Fetches a file of the site (a relative URL) as text; `Ok(None)` when the

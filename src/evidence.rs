@@ -137,8 +137,8 @@ fn HostField() -> impl IntoView {
 fn read_files(wizard: Wizard, files: Vec<web_sys::File>) {
     for file in files {
         spawn_local(async move {
-            match browser::read_file_text(&file).await {
-                Ok(text) => wizard.add_evidence(&file.name(), &text),
+            match browser::read_file_bytes(&file).await {
+                Ok(bytes) => wizard.add_evidence_bytes(&file.name(), bytes),
                 Err(err) => {
                     wizard.announcement.set(format!("Reading {} failed: {err}", file.name()))
                 }

@@ -22,6 +22,9 @@ pub struct SavedPaste {
     pub text: String,
     #[serde(default)]
     pub keys_removed: usize,
+    /// Line of the first invalid UTF-8 sequence of the file it came from.
+    #[serde(default)]
+    pub invalid_utf8_line: Option<usize>,
 }
 
 /// Serializes the pastes that may be stored; returns the JSON and the names
@@ -38,6 +41,7 @@ pub fn encode_pastes(evidence: &Evidence) -> (String, Vec<String>) {
             name: paste.name.clone(),
             text: input.text.clone(),
             keys_removed: paste.keys_removed,
+            invalid_utf8_line: paste.invalid_utf8_line,
         });
     }
     let json = serde_json::to_string(&saved).unwrap_or_else(|_| "[]".to_string());
@@ -59,7 +63,7 @@ pub fn decode_pastes(json: &str) -> Vec<SavedPaste> {
 pub fn restore(wizard: Wizard) {
     if let Some(json) = browser::session_get(EVIDENCE_KEY) {
         for paste in decode_pastes(&json) {
-            wizard.restore_evidence(&paste.name, &paste.text, paste.keys_removed);
+            wizard.restore_evidence(paste);
         }
     }
     if let Some(host) = browser::session_get(HOST_KEY) {
@@ -144,9 +148,9 @@ mod tests {
     #[test]
     fn encode_leaves_out_text_mentioning_private_key() {
         let mut evidence = Evidence::default();
-        evidence.push(1, Input::parse("notes", "upstream connect error"), 0);
-        evidence.push(2, Input::parse("log", "could not load the PRIVATE KEY file"), 0);
-        evidence.push(3, Input::parse("secret", "\n\n\nend of secret"), 1);
+        evidence.push(1, Input::parse("notes", "upstream connect error"), 0, None);
+        evidence.push(2, Input::parse("log", "could not load the PRIVATE KEY file"), 0, None);
+        evidence.push(3, Input::parse("secret", "\n\n\nend of secret"), 1, Some(2));
 
         let (json, left_out) = encode_pastes(&evidence);
         assert_eq!(left_out, vec!["log".to_string()]);
@@ -155,6 +159,7 @@ mod tests {
         assert_eq!(names, ["notes", "secret"]);
         assert_eq!(saved[1].keys_removed, 1);
         assert_eq!(saved[1].text, "\n\n\nend of secret");
+        assert_eq!(saved[1].invalid_utf8_line, Some(2));
     }
 
     #[test]

@@ -9,9 +9,11 @@ use meshtls_engine::config::Config;
 use meshtls_engine::diagnosis::{
     self, Code, Confidence, Diagnosis, Finding, Input, Options, Symptom as DiagnosisSymptom,
 };
+use meshtls_engine::evidence::Warning;
 use meshtls_engine::tree::{Tree, Walker};
 
 use crate::browser;
+use crate::persist::SavedPaste;
 use crate::redact;
 
 /// The pastes and files the person gave, parsed, in the order given.
@@ -39,6 +41,31 @@ pub struct Paste {
     pub warnings: Vec<String>,
     /// Private key blocks removed from the paste before it was parsed.
     pub keys_removed: usize,
+    /// Line of the first byte sequence of a file that was not UTF-8.
+    pub invalid_utf8_line: Option<usize>,
+}
+
+/// The warning for a file that is not valid UTF-8, worded as the `meshtls`
+/// command-line tool words it.
+const INVALID_UTF8: &str =
+    "invalid UTF-8: the input was decoded with each invalid byte sequence replaced by U+FFFD";
+
+/// A file's text and where its first invalid UTF-8 sequence was.
+struct Decoded {
+    text: String,
+    invalid_at: Option<usize>,
+}
+
+fn decode_utf8(bytes: Vec<u8>) -> Decoded {
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded { text, invalid_at: None },
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
+            let line = 1 + bytes.iter().take(valid_up_to).filter(|byte| **byte == b'\n').count();
+            Decoded { text: String::from_utf8_lossy(&bytes).into_owned(), invalid_at: Some(line) }
+        }
+    }
 }
 
 impl Evidence {
@@ -59,7 +86,13 @@ impl Evidence {
         self.pastes.iter().zip(self.inputs.iter())
     }
 
-    pub(crate) fn push(&mut self, id: u64, input: Input, keys_removed: usize) {
+    pub(crate) fn push(
+        &mut self,
+        id: u64,
+        input: Input,
+        keys_removed: usize,
+        invalid_utf8_line: Option<usize>,
+    ) {
         let parsed = &input.parsed;
         let paste = Paste {
             id,
@@ -69,6 +102,7 @@ impl Evidence {
             line_count: input.text.lines().count(),
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
             keys_removed,
+            invalid_utf8_line,
         };
         self.pastes.push(paste);
         self.inputs.push(input);
@@ -263,22 +297,52 @@ impl Wizard {
     /// Parses a paste, removing private keys first, and adds it to the evidence.
     pub fn add_evidence(self, name: &str, text: &str) {
         let redacted = redact::strip_private_keys(text);
+        let paste = SavedPaste {
+            name: self.unique_name(name.trim()),
+            text: redacted.text,
+            keys_removed: redacted.keys_removed,
+            invalid_utf8_line: None,
+        };
+        self.insert_evidence(paste);
+    }
+
+    /// Adds a file's bytes: decoded as UTF-8 with each invalid sequence
+    /// replaced by U+FFFD, with a warning at the line of the first one.
+    pub fn add_evidence_bytes(self, name: &str, bytes: Vec<u8>) {
+        let decoded = decode_utf8(bytes);
+        let redacted = redact::strip_private_keys(&decoded.text);
         let name = self.unique_name(name.trim());
-        self.insert_evidence(&name, &redacted.text, redacted.keys_removed);
+        let paste = SavedPaste {
+            name,
+            text: redacted.text,
+            keys_removed: redacted.keys_removed,
+            invalid_utf8_line: decoded.invalid_at,
+        };
+        self.insert_evidence(paste);
     }
 
     /// Adds a paste read back from storage, already redacted.
-    pub fn restore_evidence(self, name: &str, text: &str, keys_removed: usize) {
-        let redacted = redact::strip_private_keys(text);
-        let name = self.unique_name(name.trim());
-        self.insert_evidence(&name, &redacted.text, keys_removed + redacted.keys_removed);
+    pub fn restore_evidence(self, saved: SavedPaste) {
+        let redacted = redact::strip_private_keys(&saved.text);
+        let paste = SavedPaste {
+            name: self.unique_name(saved.name.trim()),
+            text: redacted.text,
+            keys_removed: saved.keys_removed + redacted.keys_removed,
+            invalid_utf8_line: saved.invalid_utf8_line,
+        };
+        self.insert_evidence(paste);
     }
 
-    fn insert_evidence(self, name: &str, text: &str, keys_removed: usize) {
+    fn insert_evidence(self, paste: SavedPaste) {
         let id = self.next_item_id.get_value();
         self.next_item_id.set_value(id + 1);
-        let input = Input::parse(name, text);
-        self.evidence.update(|evidence| evidence.push(id, input, keys_removed));
+        let mut input = Input::parse(&paste.name, &paste.text);
+        if let Some(line) = paste.invalid_utf8_line {
+            input.parsed.warnings.insert(0, Warning::at_line(line, INVALID_UTF8));
+        }
+        self.evidence.update(|evidence| {
+            evidence.push(id, input, paste.keys_removed, paste.invalid_utf8_line)
+        });
     }
 
     pub fn remove_evidence(self, id: u64) {
@@ -347,5 +411,30 @@ impl Wizard {
             .map(|n| format!("{name} ({n})"))
             .find(|candidate| !taken.contains(candidate))
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_utf8_cases() {
+        let cases: &[(&str, &[u8], &str, Option<usize>)] = &[
+            ("valid", b"a: 1\nb: 2\n", "a: 1\nb: 2\n", None),
+            (
+                "latin-1 byte on line 3",
+                b"a: 1\nb: 2\nc\xe9: 3\n",
+                "a: 1\nb: 2\nc\u{FFFD}: 3\n",
+                Some(3),
+            ),
+            ("invalid first byte", b"\xff", "\u{FFFD}", Some(1)),
+            ("empty", b"", "", None),
+        ];
+        for (name, bytes, text, line) in cases {
+            let decoded = decode_utf8(bytes.to_vec());
+            assert_eq!(decoded.text, *text, "case {name}");
+            assert_eq!(decoded.invalid_at, *line, "case {name}");
+        }
     }
 }

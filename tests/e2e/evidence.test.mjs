@@ -290,3 +290,29 @@ test('a large stats paste keeps the page responsive', async ({ server, newPage }
   await more.waitFor({ state: 'detached', timeout: 30_000 });
   assert.equal(await page.locator('[data-testid="finding"]').count(), total);
 });
+
+test('a file that is not UTF-8 warns at its line', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  const bytes = Buffer.concat([
+    Buffer.from('listener.0.0.0.0_15000.ssl.handshake: 7\nlistener.0.0.0.0_15000.ssl.connection_error: 0\n'),
+    Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+    Buffer.from(': 1\n'),
+  ]);
+  await page.locator('[data-testid="evidence-file"]').setInputFiles({ name: 'latin1.txt', mimeType: 'text/plain', buffer: bytes });
+  const item = page.locator('[data-testid="evidence-item"]', { hasText: 'latin1.txt' });
+  await item.waitFor();
+  const warnings = await item.locator('[data-testid="evidence-warnings"] li').allTextContents();
+  assert.ok(
+    warnings.some((w) => w.startsWith('line 3: invalid UTF-8')),
+    `a warning names line 3: ${JSON.stringify(warnings)}`,
+  );
+
+  // The warning survives a reload, with the decoded text.
+  await page.reload();
+  await waitForApp(page);
+  const restored = page.locator('[data-testid="evidence-item"]', { hasText: 'latin1.txt' });
+  await restored.waitFor();
+  const after = await restored.locator('[data-testid="evidence-warnings"] li').allTextContents();
+  assert.ok(after.some((w) => w.startsWith('line 3: invalid UTF-8')), `after reload: ${JSON.stringify(after)}`);
+});
