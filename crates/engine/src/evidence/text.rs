@@ -135,21 +135,21 @@ fn may_start_with_path(line: &str) -> bool {
         match byte {
             b'/' => return true,
             b' ' | b'\t'..=b'\r' => return false,
-            b'.' => {
-                let tail = bytes.get(index..).unwrap_or_default();
-                let extension_then_separator = GREP_FILE_EXTENSIONS.iter().any(|extension| {
-                    tail.starts_with(extension.as_bytes())
-                        && matches!(tail.get(extension.len()), Some(b':' | b'-'))
-                });
-                if extension_then_separator {
-                    return true;
-                }
-            }
+            b':' | b'-' if extension_ends_at(bytes, index) => return true,
             _ if !byte.is_ascii() => return true,
             _ => {}
         }
     }
     false
+}
+
+/// Whether one of [`GREP_FILE_EXTENSIONS`] (4 to 6 bytes, each starting with `.`) ends
+/// right before byte `end`.
+fn extension_ends_at(bytes: &[u8], end: usize) -> bool {
+    let Some(before) = bytes.get(..end) else { return false };
+    let dot_near = (4..=6)
+        .any(|back| before.len().checked_sub(back).and_then(|at| before.get(at)) == Some(&b'.'));
+    dot_near && GREP_FILE_EXTENSIONS.iter().any(|extension| before.ends_with(extension.as_bytes()))
 }
 
 /// Returns the byte position of the first whitespace character (`char::is_whitespace`),
