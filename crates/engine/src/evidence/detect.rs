@@ -280,15 +280,18 @@ fn has_begin_marker(line: &str) -> bool {
 
 fn classify(line: &str) -> Class {
     let trimmed = line.trim();
-    if trimmed.is_empty() || text::is_fence(line) || text::is_curl_progress(line) {
+    // A line that starts with a letter (not curl's `Dload`) is no blank line, fence,
+    // progress meter, comment or elision, so only the prompt check applies to it.
+    let like_a_name = stats::starts_like_a_name(trimmed);
+    if !like_a_name && (trimmed.is_empty() || text::is_fence(line) || text::is_curl_progress(line))
+    {
         return Class::Neutral;
     }
     if trimmed.starts_with("# TYPE ") || trimmed.starts_with("# HELP ") {
         return Class::Prometheus;
     }
     if text::shell_command(line).is_some()
-        || trimmed.starts_with('#')
-        || trimmed.trim_matches(['.', '…']).is_empty()
+        || !like_a_name && (trimmed.starts_with('#') || trimmed.trim_matches(['.', '…']).is_empty())
     {
         return Class::Neutral;
     }

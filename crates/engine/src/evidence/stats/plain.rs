@@ -96,10 +96,21 @@ pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
 /// group separator, or an elision (`...`).
 fn is_skipped(line: &str) -> bool {
     let trimmed = line.trim();
+    if starts_like_a_name(trimmed) {
+        // Not blank, a comment, a fence, a progress meter or an elision: only a prompt
+        // is left to rule out.
+        return text::shell_command(line).is_some();
+    }
     text::is_noise(line)
         || trimmed.starts_with('#')
         || trimmed == "--"
         || trimmed.trim_matches('.').is_empty()
+}
+
+/// Whether a trimmed line starts with a letter, as stat names do, and not with the
+/// `Dload` of curl's progress meter.
+pub(crate) fn starts_like_a_name(trimmed: &str) -> bool {
+    trimmed.as_bytes().first().is_some_and(|first| first.is_ascii_alphabetic() && *first != b'D')
 }
 
 enum Parsed {
