@@ -97,18 +97,34 @@ pub fn parse_input(name: &str, text: &str) -> ParsedInput {
         };
     }
 
-    let lines: Vec<Cow<'_, str>> = text::split_lines(text).map(text::clean_line).collect();
+    let raw_lines: Vec<&str> = text::split_lines(text).collect();
+    let lines: Vec<Cow<'_, str>> = raw_lines.iter().map(|line| text::clean_line(line)).collect();
     let (classes, cleaned) = classify_lines(&lines);
+    // Lines that cleanup and quote removal left exactly as pasted: the text parser
+    // would clean them again to no effect.
+    let unchanged: Vec<bool> = raw_lines
+        .iter()
+        .zip(&cleaned)
+        .map(|(raw, chosen)| raw.as_ptr() == chosen.as_ptr() && raw.len() == chosen.len())
+        .collect();
     let mut ranges = segment(&classes);
     drop_admin_curl_envelopes(&mut ranges, &classes, &lines);
     note_known_other_outputs(&ranges, &classes, &lines, &mut warnings);
 
     let mut parts = Vec::new();
     for range in &ranges {
-        let part_text = join_lines(&cleaned, range.start, range.end);
         let first_line = range.start + 1;
         let last_line = range.end + 1;
-        let (records, part_warnings) = parse_part(range.kind, &part_text, first_line);
+        let (records, part_warnings) = if range.kind == InputKind::StatsText {
+            // The text parser reads the lines as they are, rather than a joined copy
+            // that it would split again.
+            let part = cleaned.get(range.start..=range.end).unwrap_or_default();
+            let clean = unchanged.get(range.start..=range.end).unwrap_or_default();
+            wrap(stats::parse_text_lines(part, clean, first_line), Records::Stats)
+        } else {
+            let part_text = join_lines(&cleaned, range.start, range.end);
+            parse_part(range.kind, &part_text, first_line)
+        };
         warnings.extend(part_warnings);
         parts.push(Part { kind: range.kind, first_line, last_line, records });
     }

@@ -658,6 +658,15 @@ pub fn parse_text(text: &str, first_line: usize) -> (Stats, Vec<Warning>) {
     plain::parse(text, first_line)
 }
 
+/// Parses `/stats` plain text already split into lines by detection; see [`plain::parse_lines`].
+pub(crate) fn parse_text_lines(
+    lines: &[&str],
+    unchanged: &[bool],
+    first_line: usize,
+) -> (Stats, Vec<Warning>) {
+    plain::parse_lines(lines, unchanged, first_line)
+}
+
 /// Parses `/stats?format=json` (also the bare `stats` array that `jq .stats` prints).
 pub fn parse_json(text: &str, first_line: usize) -> (Stats, Vec<Warning>) {
     json::parse(text, first_line)

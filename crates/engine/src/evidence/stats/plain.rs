@@ -14,6 +14,34 @@ const EXCERPT_CHARS: usize = 80;
 
 pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
     let lines: Vec<Cow<'_, str>> = text::split_lines(input).map(text::clean_line).collect();
+    parse_cleaned(&lines, first_line)
+}
+
+/// Parses lines that detection already split, as [`parse`] parses them joined by `\n`.
+/// `unchanged[i]` tells that cleanup left line `i` as pasted: cleaning it again would
+/// change nothing, so it is not repeated.
+pub(crate) fn parse_lines(
+    lines: &[&str],
+    unchanged: &[bool],
+    first_line: usize,
+) -> (Stats, Vec<Warning>) {
+    let lines: Vec<Cow<'_, str>> = lines
+        .iter()
+        .zip(unchanged.iter().chain(std::iter::repeat(&false)))
+        .map(
+            |(line, unchanged)| {
+                if *unchanged {
+                    Cow::Borrowed(*line)
+                } else {
+                    text::clean_line(line)
+                }
+            },
+        )
+        .collect();
+    parse_cleaned(&lines, first_line)
+}
+
+fn parse_cleaned(lines: &[Cow<'_, str>], first_line: usize) -> (Stats, Vec<Warning>) {
     let mut warnings = Vec::new();
     let mut raws: Vec<RawStat> = Vec::new();
     // A `histogram_buckets=detailed` stat prints `name:` alone, then indented lines.
