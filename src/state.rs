@@ -1,6 +1,7 @@
 //! The wizard's shared state: the walk, the pastes and the diagnosis derived
-//! from them. Components read it through [`use_wizard`]; every change goes
-//! through a method here, so the URL, storage and focus follow one path.
+//! from them. Components read it through [`use_wizard`]. Changes to the walk
+//! and the pastes go through the methods here, which push the history entries
+//! that the browser's back and forward buttons follow.
 
 use std::sync::Arc;
 
