@@ -48,8 +48,8 @@ impl Drop for TempFile {
     }
 }
 
-/// Runs the binary and kills it when it runs past `TIME_LIMIT`.
-fn meshtls(args: &[&str]) -> (Output, Duration) {
+/// Runs the binary and kills it when it runs past `limit`.
+fn meshtls(args: &[&str], limit: Duration) -> (Output, Duration) {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_meshtls"))
         .args(args)
@@ -73,10 +73,10 @@ fn meshtls(args: &[&str]) -> (Output, Duration) {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
-        if started.elapsed() > TIME_LIMIT {
+        if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("meshtls {args:?} ran longer than {TIME_LIMIT:?}");
+            panic!("meshtls {args:?} ran longer than {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -100,13 +100,14 @@ fn diagnose_args<'a>(case: &'a table::Case, format: &'a str, file: &'a str) -> V
 fn run(name: &str) {
     let case = table::case(name);
     assert!(!case.inputs.is_empty(), "{name}: no input");
+    let limit = case.time_limit_seconds.map_or(TIME_LIMIT, Duration::from_secs);
     for source in &case.inputs {
         let file = TempFile::new(&source.label, &source.bytes);
-        let (output, elapsed) = meshtls(&diagnose_args(&case, "json", file.path()));
+        let (output, elapsed) = meshtls(&diagnose_args(&case, "json", file.path()), limit);
         let label = &source.label;
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!stderr.contains("panicked"), "{label}: {stderr}");
-        assert!(elapsed < TIME_LIMIT, "{label}: took {elapsed:?}");
+        assert!(elapsed < limit, "{label}: took {elapsed:?}");
         let code = output.status.code().unwrap_or_else(|| panic!("{label}: killed by a signal"));
         let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
             panic!("{label}: exit {code}, stdout is not JSON ({error}); stderr: {stderr}")
@@ -114,7 +115,7 @@ fn run(name: &str) {
         check_json(&case, source, &json, code, output.stdout.len());
 
         if source.bytes.len() <= TEXT_RUN_MAX_BYTES {
-            let (text_output, _) = meshtls(&diagnose_args(&case, "text", file.path()));
+            let (text_output, _) = meshtls(&diagnose_args(&case, "text", file.path()), limit);
             let text = String::from_utf8_lossy(&text_output.stdout);
             assert_eq!(text_output.status.code(), Some(code), "{label}: text exit status");
             check_text(&case, source, &text);
@@ -307,7 +308,7 @@ fn binary_bytes_on_standard_input() {
 fn unreadable_file_is_a_read_error() {
     for path in [std::env::temp_dir(), Path::new("/nonexistent/meshtls/stats.txt").to_path_buf()] {
         let path = path.to_str().expect("UTF-8 path").to_string();
-        let (output, _) = meshtls(&["diagnose", "--now", NOW, &path]);
+        let (output, _) = meshtls(&["diagnose", "--now", NOW, &path], TIME_LIMIT);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{path}: {stderr}");
         assert!(stderr.contains(&format!("cannot read `{path}`")), "{path}: {stderr}");
