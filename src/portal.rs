@@ -33,29 +33,12 @@ pub fn load(wizard: Wizard) {
 
 /// The tree's link targets under this configuration.
 pub fn links_of(config: &Config) -> Links {
-    let defaults = Links::default();
-    Links {
-        docs_base: with_trailing_slash(&config.docs_base_url),
-        issue_new_url: config.issue_url.clone(),
-        issue_template: Some(config.issue_template.clone()),
-        issue_labels: Some(config.issue_labels.clone()),
-        issue_title: defaults.issue_title,
-        support_url: config.support_url.clone(),
-        vulnerability_report_url: config.vulnerability_reporting_url.clone(),
-    }
+    Links::from(config)
 }
 
 /// The URL of a tree documentation link under this configuration.
 pub fn doc_url(config: &Config, link: &DocLink) -> String {
     links_of(config).doc_url(link)
-}
-
-fn with_trailing_slash(base: &str) -> String {
-    if base.ends_with('/') {
-        base.to_string()
-    } else {
-        format!("{base}/")
-    }
 }
 
 #[cfg(test)]

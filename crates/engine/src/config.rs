@@ -23,8 +23,9 @@ pub const DEFAULT_ISSUE_URL: &str = "https://github.com/aws/aws-app-mesh-roadmap
 pub const DEFAULT_ISSUE_TEMPLATE: &str = "issue--bug-report.md";
 /// The label the bug-report template's front matter sets.
 pub const DEFAULT_ISSUE_LABELS: &str = "Bug";
-/// AWS Support console, the user guide's other escalation path.
-pub const DEFAULT_SUPPORT_URL: &str = "https://console.aws.amazon.com/support/home";
+/// AWS Support, the user guide's other escalation path (its links name
+/// `http://aws.amazon.com/premiumsupport/`; this is the same page over HTTPS).
+pub const DEFAULT_SUPPORT_URL: &str = "https://aws.amazon.com/premiumsupport/";
 /// Text of the support link.
 pub const DEFAULT_SUPPORT_LABEL: &str = "AWS Support";
 /// Vulnerability-reporting page, which the bug-report template and the roadmap README
@@ -274,5 +275,26 @@ fn json_type_name(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+impl From<&Config> for crate::tree::Links {
+    /// Resolves the tree's link targets under a portal configuration. The issue
+    /// title placeholder has no configuration field, so it keeps the template's own.
+    fn from(config: &Config) -> Self {
+        let defaults = crate::tree::Links::default();
+        let mut docs_base = config.docs_base_url.clone();
+        if !docs_base.ends_with('/') {
+            docs_base.push('/');
+        }
+        crate::tree::Links {
+            docs_base,
+            issue_new_url: config.issue_url.clone(),
+            issue_template: Some(config.issue_template.clone()),
+            issue_labels: Some(config.issue_labels.clone()),
+            issue_title: defaults.issue_title,
+            support_url: config.support_url.clone(),
+            vulnerability_report_url: config.vulnerability_reporting_url.clone(),
+        }
     }
 }

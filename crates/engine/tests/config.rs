@@ -15,7 +15,7 @@ fn defaults_are_the_app_mesh_links() {
     assert_eq!(config.issue_url, "https://github.com/aws/aws-app-mesh-roadmap/issues/new");
     assert_eq!(config.issue_template, "issue--bug-report.md");
     assert_eq!(config.issue_labels, "Bug");
-    assert_eq!(config.support_url, "https://console.aws.amazon.com/support/home");
+    assert_eq!(config.support_url, "https://aws.amazon.com/premiumsupport/");
     assert_eq!(config.support_label, "AWS Support");
     assert_eq!(
         config.vulnerability_reporting_url,
@@ -145,4 +145,18 @@ fn doc_url_follows_the_page_mapping() {
     );
     let mirror = Config { docs_base_url: "/mirror".to_string(), ..Config::default() };
     assert_eq!(mirror.doc_url("tls", None), "/mirror/tls.html");
+}
+
+#[test]
+fn default_config_gives_default_tree_links() {
+    let links = meshtls_engine::tree::Links::from(&Config::default());
+    assert_eq!(links, meshtls_engine::tree::Links::default());
+}
+
+#[test]
+fn docs_base_without_slash_gets_one() {
+    let config =
+        Config { docs_base_url: "https://docs.example.test/mesh".into(), ..Config::default() };
+    let links = meshtls_engine::tree::Links::from(&config);
+    assert_eq!(links.docs_base, "https://docs.example.test/mesh/");
 }
