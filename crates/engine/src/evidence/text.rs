@@ -131,14 +131,34 @@ pub fn strip_grep_prefix(line: &str) -> &str {
 /// full check.
 fn may_start_with_path(line: &str) -> bool {
     let bytes = line.as_bytes();
-    for (index, &byte) in bytes.iter().enumerate().take(MAX_GREP_PATH_LEN) {
-        match byte {
-            b'/' => return true,
-            b' ' | b'\t'..=b'\r' => return false,
-            b':' | b'-' if extension_ends_at(bytes, index) => return true,
-            _ if !byte.is_ascii() => return true,
-            _ => {}
+    let head = bytes.get(..MAX_GREP_PATH_LEN).unwrap_or(bytes);
+    let mut index = 0;
+    while index < head.len() {
+        let end = (index + 8).min(head.len());
+        if let Some(chunk) = head.get(index..index + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let word = u64::from_le_bytes(word);
+            let marks = bytes_equal(word, b'/')
+                | bytes_equal(word, b':')
+                | bytes_equal(word, b'-')
+                | bytes_below(word, 0x21)
+                | (word & HIGH_BITS);
+            if marks == 0 {
+                index = end;
+                continue;
+            }
         }
+        for (position, &byte) in head.iter().enumerate().take(end).skip(index) {
+            match byte {
+                b'/' => return true,
+                b' ' | b'\t'..=b'\r' => return false,
+                b':' | b'-' if extension_ends_at(bytes, position) => return true,
+                _ if !byte.is_ascii() => return true,
+                _ => {}
+            }
+        }
+        index = end;
     }
     false
 }
@@ -155,7 +175,9 @@ fn extension_ends_at(bytes: &[u8], end: usize) -> bool {
 /// Returns the byte position of the first whitespace character (`char::is_whitespace`),
 /// looking at bytes while the text is ASCII.
 pub(crate) fn find_whitespace(text: &str) -> Option<usize> {
-    for (index, &byte) in text.as_bytes().iter().enumerate() {
+    let bytes = text.as_bytes();
+    let start = first_marked_word(bytes, |word| bytes_below(word, 0x21) | (word & HIGH_BITS));
+    for (index, &byte) in bytes.iter().enumerate().skip(start) {
         if byte == b' ' || (b'\t'..=b'\r').contains(&byte) {
             return Some(index);
         }
@@ -167,11 +189,44 @@ pub(crate) fn find_whitespace(text: &str) -> Option<usize> {
     None
 }
 
+// Word-at-a-time scanning: the wasm build has no SIMD search, and the byte loops of
+// this module run over every line of a paste several times, so each first skips the
+// 8-byte words that cannot hold a byte it looks for.
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Marks, with their high bit, the bytes of `word` below `limit` (at most 0x80); a mark
+/// may also fall on a byte after a marked one, never on a word without one.
+fn bytes_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(LOW_BITS * u64::from(limit)) & !word & HIGH_BITS
+}
+
+/// Marks the bytes of `word` equal to `byte`, with the same guarantee as [`bytes_below`].
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    bytes_below(word ^ (LOW_BITS * u64::from(byte)), 1)
+}
+
+/// Returns the start of the first 8-byte word of `bytes` in which `marks` marks a byte,
+/// or where the whole words end.
+fn first_marked_word(bytes: &[u8], marks: impl Fn(u64) -> u64) -> usize {
+    let mut start = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if marks(u64::from_le_bytes(word)) != 0 {
+            break;
+        }
+        start += 8;
+    }
+    start
+}
+
 /// Splits `name: value` at the first `": "`, as `str::split_once(": ")` does, with a
 /// byte search that needs no searcher set up per line.
 pub(crate) fn split_name_value(line: &str) -> Option<(&str, &str)> {
     let bytes = line.as_bytes();
-    let mut from = 0;
+    let mut from = first_marked_word(bytes, |word| bytes_equal(word, b':'));
     while let Some(offset) = bytes.get(from..)?.iter().position(|&byte| byte == b':') {
         let colon = from + offset;
         if bytes.get(colon + 1) == Some(&b' ') {
@@ -285,8 +340,18 @@ pub fn shell_command(line: &str) -> Option<&str> {
 /// [`MAX_PROMPT_LEN`] characters: a byte scan that rules out most lines before the
 /// character-wise search.
 fn has_prompt_end(text: &str) -> bool {
-    let mut chars = 0;
-    for &byte in text.as_bytes() {
+    let bytes = text.as_bytes();
+    // Whole words of ASCII without a prompt character are eight characters each.
+    let head = bytes.get(..MAX_PROMPT_LEN - MAX_PROMPT_LEN % 8).unwrap_or(bytes);
+    let start = first_marked_word(head, |word| {
+        (word & HIGH_BITS)
+            | bytes_equal(word, b'$')
+            | bytes_equal(word, b'#')
+            | bytes_equal(word, b'%')
+            | bytes_equal(word, b'>')
+    });
+    let mut chars = start;
+    for &byte in bytes.get(start..).unwrap_or_default() {
         // Continuation bytes of a multi-byte character do not start a character.
         if byte & 0xc0 != 0x80 {
             if chars == MAX_PROMPT_LEN {
@@ -323,4 +388,52 @@ pub fn is_noise(line: &str) -> bool {
         || is_fence(line)
         || is_curl_progress(line)
         || shell_command(line).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines that put the bytes the word-at-a-time scans look for at every offset
+    /// within and across 8-byte words, with non-ASCII text among them.
+    const LINES: &[&str] = &[
+        "",
+        "a",
+        "cluster.cds_egress_retail-mesh_cart-v10_http2_9080.ssl.handshake: 3435",
+        "abcdefgh: 1",
+        "abcdefg: 1",
+        "abcdefghi:x: 2",
+        "no separator at all in this rather long line of text",
+        "out/stats.txt:cluster.a.ssl.handshake: 5",
+        "envoy.log-42-cluster.a: 1",
+        "stats.txt:listener.0.0.0.0_15000.ssl.handshake: 1",
+        "twelve chars\u{a0}then a no-break space",
+        "ééééééééé: 1 $ curl",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdef$ curl x",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefgh$ curl x",
+        "user@host:~$ curl -s localhost:9901/stats",
+        "tab\tseparated",
+        "x.json-1-y",
+    ];
+
+    #[test]
+    fn word_scans_match_byte_scans() {
+        for line in LINES {
+            assert_eq!(find_whitespace(line), line.find(char::is_whitespace), "{line:?}");
+            assert_eq!(split_name_value(line), line.split_once(": "), "{line:?}");
+            let head_end = line.char_indices().nth(MAX_PROMPT_LEN).map_or(line.len(), |(i, _)| i);
+            let prompt =
+                line.get(..head_end).is_some_and(|head| head.contains(['$', '#', '%', '>']));
+            assert_eq!(has_prompt_end(line), prompt, "{line:?}");
+            let path_limit =
+                line.find(char::is_whitespace).unwrap_or(line.len()).min(MAX_GREP_PATH_LEN);
+            let head = line.get(..path_limit).unwrap_or_default();
+            let path = head.contains('/')
+                || GREP_FILE_EXTENSIONS.iter().any(|extension| head.contains(extension));
+            assert!(
+                may_start_with_path(line) || !path || strip_grep_prefix(line) == *line,
+                "{line:?}"
+            );
+        }
+    }
 }
