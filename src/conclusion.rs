@@ -1,6 +1,8 @@
 //! The end of a walk: the cause, the fix, the documentation and where to
 //! escalate.
 
+use std::collections::BTreeSet;
+
 use leptos::prelude::*;
 use meshtls_engine::config::Config;
 use meshtls_engine::diagnosis::report;
@@ -9,7 +11,8 @@ use meshtls_engine::tree::{Conclusion, EscalationKind, Walker};
 
 use crate::copy::CopyButton;
 use crate::links::DocLinks;
-use crate::state::{use_wizard, Wizard};
+use crate::redaction::{self, KeptValue, RedactionPreview};
+use crate::state::use_wizard;
 use crate::step::Progress;
 use crate::text::rich;
 
@@ -44,6 +47,37 @@ pub fn ConclusionView(
         })
         .collect_view();
 
+    // Everything that leaves the page, before redaction: the Markdown report and
+    // the bug report. One plan over both keeps their placeholders the same.
+    let kept = RwSignal::new(BTreeSet::<KeptValue>::new());
+    let markdown = Memo::new(move |_| {
+        wizard.evidence.with(|e| wizard.diagnosis.with(|d| report::to_markdown(e.inputs(), d)))
+    });
+    let issue = Memo::new(move |_| {
+        wizard.walker.with(|w| wizard.diagnosis.with(|d| issue_report(w.as_ref(), conclusion, d)))
+    });
+    let quoted = Memo::new(move |_| wizard.diagnosis.with(|d| quoted_lines(d)));
+    let plan = Memo::new(move |_| {
+        markdown.with(|markdown| {
+            issue.with(|issue| {
+                let mut shared = vec![markdown.as_str()];
+                shared.extend(redaction::issue_report_texts(issue));
+                quoted.with(|quoted| {
+                    let sources: Vec<&str> = quoted.iter().map(String::as_str).collect();
+                    kept.with(|kept| redaction::plan(&sources, &shared, kept))
+                })
+            })
+        })
+    });
+    let shared = Shared {
+        markdown: Memo::new(move |_| {
+            plan.with(|plan| markdown.with(|markdown| redaction::apply(markdown, plan)))
+        }),
+        issue: Memo::new(move |_| {
+            plan.with(|plan| issue.with(|issue| redaction::redact_issue_report(issue, plan)))
+        }),
+    };
+
     view! {
         <section
             class="panel conclusion"
@@ -63,8 +97,9 @@ pub fn ConclusionView(
             <h3>"Fix"</h3>
             <ol class="fix-steps" data-testid="fix">{fix}</ol>
             <DocLinks links=conclusion.links.as_slice() heading="Documentation" />
-            <Escalation conclusion=conclusion />
-            <ReportCopy />
+            <RedactionPreview plan=plan kept=kept />
+            <Escalation conclusion=conclusion issue=shared.issue />
+            <ReportCopy markdown=shared.markdown />
             <div class="step-actions">
                 <button type="button" data-testid="back" on:click=move |_| wizard.back()>
                     "Back"
@@ -80,9 +115,16 @@ pub fn ConclusionView(
     }
 }
 
+/// The texts that leave the page, redacted with the person's choices.
+#[derive(Clone, Copy)]
+struct Shared {
+    markdown: Memo<String>,
+    issue: Memo<IssueReport>,
+}
+
 /// Lists where to go when the fix does not help, in the order of the tree.
 #[component]
-fn Escalation(conclusion: &'static Conclusion) -> impl IntoView {
+fn Escalation(conclusion: &'static Conclusion, issue: Memo<IssueReport>) -> impl IntoView {
     let wizard = use_wizard();
     if conclusion.escalation.is_empty() {
         return None;
@@ -92,7 +134,7 @@ fn Escalation(conclusion: &'static Conclusion) -> impl IntoView {
         conclusion
             .escalation
             .iter()
-            .map(|kind| escalation_item(wizard, &config, conclusion, *kind))
+            .map(|kind| escalation_item(issue, &config, *kind))
             .collect_view()
     };
     Some(view! {
@@ -104,17 +146,13 @@ fn Escalation(conclusion: &'static Conclusion) -> impl IntoView {
 }
 
 fn escalation_item(
-    wizard: Wizard,
+    issue: Memo<IssueReport>,
     config: &Config,
-    conclusion: &'static Conclusion,
     kind: EscalationKind,
 ) -> impl IntoView {
     let (url, text, testid) = match kind {
         EscalationKind::BugReport => {
-            let report = wizard
-                .walker
-                .with(|w| wizard.diagnosis.with(|d| issue_report(w.as_ref(), conclusion, d)));
-            match issue_link::build_issue_link(&report, config) {
+            match issue.with(|report| issue_link::build_issue_link(report, config)) {
                 IssueLink::Issue { url, .. } => {
                     (url, "Open a pre-filled bug report".to_string(), "issue-link")
                 }
@@ -143,8 +181,8 @@ fn escalation_item(
     }
 }
 
-/// Collects the facts of this walk for a bug report. It contains only tree text and
-/// finding titles, never pasted text, so nothing in it needs redacting.
+/// Collects the facts of this walk for a bug report, unredacted: the tree's text,
+/// the findings and the evidence lines that prove them, as pasted.
 fn issue_report(
     walker: Option<&Walker<'static>>,
     conclusion: &Conclusion,
@@ -169,31 +207,50 @@ fn issue_report(
             security: false,
         })
         .collect();
+    // Most important finding first, since build_issue_link cuts a long excerpt
+    // from its end.
+    let evidence_excerpt = diagnosis
+        .findings
+        .iter()
+        .flat_map(|finding| &finding.evidence)
+        .map(|line| format!("{}:{}: {}\n", line.input, line.line, line.text))
+        .collect();
+    let ruled_out = diagnosis
+        .ruled_out
+        .iter()
+        .map(|entry| format!("{}: {}", entry.code, entry.reason))
+        .collect();
     IssueReport {
         title: conclusion.title.clone(),
         summary: format!("{symptom}. {}", conclusion.cause),
         steps_to_reproduce: steps,
+        evidence_excerpt,
         findings,
+        ruled_out,
         ..IssueReport::default()
     }
 }
 
+/// Lists the pasted lines that the findings and ruled-out causes quote.
+fn quoted_lines(diagnosis: &meshtls_engine::diagnosis::Diagnosis) -> Vec<String> {
+    let findings = diagnosis.findings.iter().flat_map(|finding| &finding.evidence);
+    let ruled_out = diagnosis.ruled_out.iter().flat_map(|entry| &entry.evidence);
+    findings.chain(ruled_out).map(|line| line.text.clone()).collect()
+}
+
 /// Copies the Markdown report of the findings, to attach to a case.
 #[component]
-fn ReportCopy() -> impl IntoView {
-    let wizard = use_wizard();
-    // NOTE: the Markdown report quotes evidence lines as pasted (private key
-    // lines are blanked before parsing); host names and addresses stay in it.
-    let markdown = move || {
-        wizard.evidence.with(|e| wizard.diagnosis.with(|d| report::to_markdown(e.inputs(), d)))
-    };
+fn ReportCopy(
+    /// The report, already redacted with the person's choices.
+    markdown: Memo<String>,
+) -> impl IntoView {
     view! {
         <div class="report">
             <h3>"Report"</h3>
             <p class="hint">
-                "The findings and the evidence lines that prove them, in Markdown, to attach to an issue or a case. Check it for host names before you share it."
+                "The findings and the evidence lines that prove them, in Markdown, to attach to an issue or a case. The values checked under \"Before you share\" are replaced by placeholders."
             </p>
-            {move || view! { <CopyButton text=markdown() what="report" testid="report-copy" /> }}
+            {move || view! { <CopyButton text=markdown.get() what="report" testid="report-copy" /> }}
         </div>
     }
 }

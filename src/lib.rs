@@ -14,6 +14,7 @@ mod path;
 mod persist;
 mod portal;
 pub mod redact;
+mod redaction;
 mod state;
 mod step;
 mod symptoms;
