@@ -8,6 +8,8 @@
 //! `troubleshooting-best-practices` (`control_plane.connected_state`, 1 when
 //! connected).
 
+use std::borrow::Cow;
+
 use super::{quote, Collector};
 use crate::diagnosis::{Code, Confidence, Finding, Input};
 use crate::evidence::stats::{AppMeshTarget, ClusterName, Scope, ScopeKind, Stats};
@@ -16,7 +18,8 @@ use crate::evidence::Records;
 /// The stats the rules read, and the input whose lines they quote.
 pub(crate) struct Snapshot<'a> {
     pub input: &'a Input,
-    pub stats: Stats,
+    /// Borrowed from the parsed input when read alone, so a large dump is not copied.
+    pub stats: Cow<'a, Stats>,
     /// The earlier dump when `stats` contains the difference of two.
     pub earlier: Option<(&'a Input, &'a Stats)>,
 }
@@ -70,7 +73,11 @@ pub(crate) fn snapshots<'a>(inputs: &'a [Input], out: &mut Collector) -> Vec<Sna
                     reset.later_line,
                     later_input.name()
                 ));
-                return vec![Snapshot { input: later_input, stats: delta.stats, earlier: None }];
+                return vec![Snapshot {
+                    input: later_input,
+                    stats: Cow::Owned(delta.stats),
+                    earlier: None,
+                }];
             }
             out.note(format!(
                 "Two /stats dumps of one Envoy: the rules read the difference, {} minus {}, so \
@@ -80,14 +87,14 @@ pub(crate) fn snapshots<'a>(inputs: &'a [Input], out: &mut Collector) -> Vec<Sna
             ));
             return vec![Snapshot {
                 input: later_input,
-                stats: delta.stats,
+                stats: Cow::Owned(delta.stats),
                 earlier: Some((earlier_input, earlier)),
             }];
         }
     }
     dumps
         .into_iter()
-        .map(|(input, stats)| Snapshot { input, stats: stats.clone(), earlier: None })
+        .map(|(input, stats)| Snapshot { input, stats: Cow::Borrowed(stats), earlier: None })
         .collect()
 }
 
