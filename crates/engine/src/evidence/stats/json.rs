@@ -252,11 +252,32 @@ struct Reader<'a> {
     position: usize,
     line: usize,
     warnings: Vec<Warning>,
+    /// Whether the end of a cut paste was reported, so that only the innermost of the
+    /// brackets the cut leaves open gets a warning.
+    cut_reported: bool,
 }
 
 impl<'a> Reader<'a> {
     fn new(text: &'a str, first_line: usize) -> Reader<'a> {
-        Reader { bytes: text.as_bytes(), text, position: 0, line: first_line, warnings: Vec::new() }
+        Reader {
+            bytes: text.as_bytes(),
+            text,
+            position: 0,
+            line: first_line,
+            warnings: Vec::new(),
+            cut_reported: false,
+        }
+    }
+
+    /// Warns that the paste ends inside the object or array opened on `line`.
+    fn report_cut(&mut self, line: usize, bracket: char) {
+        if !self.cut_reported {
+            self.cut_reported = true;
+            self.warnings.push(Warning::at_line(
+                line,
+                format!("the paste ends before this `{bracket}` is closed; the values before the cut are kept"),
+            ));
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -331,12 +352,16 @@ impl<'a> Reader<'a> {
     }
 
     fn object(&mut self, depth: usize) -> Value {
+        let open_line = self.line;
         self.bump();
         let mut members = Vec::new();
         loop {
             self.skip_space();
             match self.peek() {
-                None => return Value::Object(members),
+                None => {
+                    self.report_cut(open_line, '{');
+                    return Value::Object(members);
+                }
                 Some(b'}') => {
                     self.bump();
                     return Value::Object(members);
@@ -381,12 +406,16 @@ impl<'a> Reader<'a> {
     }
 
     fn array(&mut self, depth: usize) -> Value {
+        let open_line = self.line;
         self.bump();
         let mut elements = Vec::new();
         loop {
             self.skip_space();
             match self.peek() {
-                None => return Value::Array(elements),
+                None => {
+                    self.report_cut(open_line, '[');
+                    return Value::Array(elements);
+                }
                 Some(b']') => {
                     self.bump();
                     return Value::Array(elements);
