@@ -18,6 +18,10 @@ use super::{
 /// binary. A chosen threshold: text pastes have none apart from tabs and escapes.
 const BINARY_SHARE_PERCENT: usize = 10;
 
+/// Length in characters above which a line is reported as unusually long. A chosen
+/// bound, far above the longest line of the log and stats samples the engine reads.
+const LONG_LINE_CHARS: usize = 65_536;
+
 /// Maximum run of unrecognised lines between two Envoy log lines that is taken as the
 /// continuation of the first, because Envoy prints header maps and some messages over
 /// several lines. A chosen bound.
@@ -164,21 +168,27 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
     let mut suspicious = 0usize;
     let mut chars = 0usize;
     let mut line = 1usize;
+    let mut long_lines = LongLines::default();
     let mut previous = 0u8;
     for (index, &byte) in bytes.iter().enumerate() {
         if byte.is_ascii() {
             chars += 1;
+            long_lines.chars += 1;
             match byte {
                 b'\n' => {
                     lf += 1;
+                    long_lines.chars -= 1;
                     if previous == b'\r' {
                         crlf += 1;
                     } else {
+                        long_lines.end(line);
                         line += 1;
                     }
                 }
                 b'\r' => {
                     cr += 1;
+                    long_lines.chars -= 1;
+                    long_lines.end(line);
                     line += 1;
                 }
                 0 => {
@@ -192,6 +202,7 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
             }
         } else if byte & 0xc0 != 0x80 {
             chars += 1;
+            long_lines.chars += 1;
             let c = text.get(index..).and_then(|rest| rest.chars().next()).unwrap_or_default();
             if c == '\u{fffd}' || c.is_control() {
                 suspicious += 1;
@@ -199,6 +210,7 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
         }
         previous = byte;
     }
+    long_lines.end(line);
     if cr > 0 && lf == 0 {
         warnings.push(Warning::at_line(
             1,
@@ -214,6 +226,18 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
             format!("input holds {nuls} NUL characters (first on this line); they are ignored"),
         ));
     }
+    if let Some((first, length)) = long_lines.first {
+        let more = match long_lines.count - 1 {
+            0 => String::new(),
+            others => format!(", and {others} more lines have over {LONG_LINE_CHARS}"),
+        };
+        warnings.push(Warning::at_line(
+            first,
+            format!(
+                "this line has {length} characters{more}; a line this long is usually several lines joined or a file that is not text, and it is read as one line"
+            ),
+        ));
+    }
     if chars > 0 && suspicious * 100 > chars * BINARY_SHARE_PERCENT {
         warnings.push(Warning::at_line(
             1,
@@ -223,6 +247,26 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
         ));
     }
     text
+}
+
+/// Lines longer than [`LONG_LINE_CHARS`]: how many, and the first with its length.
+#[derive(Default)]
+struct LongLines {
+    /// Characters of the current line so far.
+    chars: usize,
+    count: usize,
+    first: Option<(usize, usize)>,
+}
+
+impl LongLines {
+    /// Ends line `line` and starts the next.
+    fn end(&mut self, line: usize) {
+        if self.chars > LONG_LINE_CHARS {
+            self.count += 1;
+            self.first.get_or_insert((line, self.chars));
+        }
+        self.chars = 0;
+    }
 }
 
 /// Classifies every line and returns the classes and the text each part parser reads
@@ -262,7 +306,10 @@ fn classify_lines<'a>(lines: &'a [Cow<'a, str>]) -> (Vec<Class>, Vec<&'a str>) {
         let mut chosen = line;
         if let Some(unquoted) = unquoted {
             let quoted_class = classify(unquoted);
-            if !matches!(quoted_class, Class::Other | Class::Neutral | Class::CurlVerbose) {
+            // `> ` starts a curl request line too, but `> ```` is a fence in a Markdown quote.
+            if !matches!(quoted_class, Class::Other | Class::Neutral | Class::CurlVerbose)
+                || text::is_fence(unquoted)
+            {
                 class = quoted_class;
                 chosen = unquoted;
             }
@@ -749,7 +796,12 @@ fn note_known_other_outputs(
                 Some((None, looks_like)) => format!(
                     "this JSON looks like {looks_like}, which the engine does not read; paste /stats, /certs or describe-target-groups output instead"
                 ),
-                _ => "JSON of no known shape; expected /stats?format=json, /certs or describe-target-groups output".to_string(),
+                _ => match unclosed_bracket(block) {
+                    Some(bracket) => format!(
+                        "JSON of no known shape, and the paste ends before this `{bracket}` is closed; expected /stats?format=json, /certs or describe-target-groups output"
+                    ),
+                    None => "JSON of no known shape; expected /stats?format=json, /certs or describe-target-groups output".to_string(),
+                },
             };
             warnings.push(Warning::at_line(start + 1, message));
         } else if run.iter().filter(|c| **c == Class::Clusters).count() * 2 > run.len() {
@@ -759,6 +811,32 @@ fn note_known_other_outputs(
             ));
         }
     }
+}
+
+/// Returns the first bracket of a JSON block that the block leaves open, if any.
+fn unclosed_bracket(block: &[Cow<'_, str>]) -> Option<char> {
+    let mut depth = 0usize;
+    let mut outer = None;
+    let mut in_string = false;
+    let mut escaped = false;
+    for line in block {
+        for byte in line.bytes() {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' if in_string => escaped = true,
+                b'"' => in_string = !in_string,
+                b'{' | b'[' if !in_string => {
+                    if depth == 0 {
+                        outer = Some(char::from(byte));
+                    }
+                    depth += 1;
+                }
+                b'}' | b']' if !in_string => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    outer.filter(|_| depth > 0)
 }
 
 fn join_lines(lines: &[&str], start: usize, end: usize) -> String {
