@@ -17,21 +17,30 @@ pub type KeptValue = (RedactionKind, String);
 /// off.
 ///
 /// `sources` are the pasted lines that the shared texts quote, each on its own. The
-/// redactor finds some values only by where they sit in a line (a pod name is the
-/// first word of a `kubectl logs --prefix` line); once found there, the value is
-/// replaced wherever the shared texts quote it. Each entry's `occurrences` counts
+/// redactor finds some values only by where they sit in a line (a pod name before
+/// the container name and timestamp at the start of a log line), and once found
+/// there, the value is replaced wherever the shared texts quote it. Each entry's `occurrences` counts
 /// the shared texts only, and a value that none of them contains is left out.
+///
+/// NOTE: the count of a value nested in a longer one is a substring count, so it
+/// may include a longer value that merely starts with it.
 pub fn plan(sources: &[&str], shared: &[&str], kept: &BTreeSet<KeptValue>) -> Vec<Replacement> {
     let redactor = Redactor::new(RedactOptions::default());
     let texts: Vec<&str> = sources.iter().chain(shared).copied().collect();
     let mut plan = redactor.plan(&texts);
 
     // Every placeholder ends in `>`, so `<ip-1>` never matches inside `<ip-10>`. An
-    // account placeholder also counts where it sits inside an ARN's placeholder.
+    // account placeholder also counts where it sits inside an ARN's placeholder. A
+    // value that only occurs inside a longer one (the host of an e-mail address) has
+    // no placeholder of its own in the redacted text, so its plain occurrences count:
+    // it is replaced when the person switches the longer value off.
     let redacted: Vec<String> = shared.iter().map(|text| redactor.apply(text, &plan)).collect();
     for replacement in &mut plan {
-        replacement.occurrences =
+        let placed: usize =
             redacted.iter().map(|text| text.matches(&replacement.placeholder).count()).sum();
+        let plain: usize =
+            shared.iter().map(|text| text.matches(&replacement.original).count()).sum();
+        replacement.occurrences = if placed > 0 { placed } else { plain };
         replacement.enabled = !kept.contains(&(replacement.kind, replacement.original.clone()));
     }
     plan.retain(|replacement| replacement.occurrences > 0);
@@ -175,5 +184,74 @@ fn RedactionItem(replacement: Replacement, kept: RwSignal<BTreeSet<KeptValue>>) 
                 <span class="redaction-count">{format!(" ({times})")}</span>
             </label>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POD_LINE: &str = "> applicaton-pod-on-gke-cluster istio-proxy 2024-07-24T19:44:18.491756Z    debug    envoy connection remote address:[10.0.29.237:37172]";
+    const QUOTED: &str = "envoy.log:1: > applicaton-pod-on-gke-cluster istio-proxy 2024-07-24T19:44:18.491756Z    debug    envoy connection remote address:[10.0.29.237:37172]";
+
+    fn entry<'a>(plan: &'a [Replacement], original: &str) -> Option<&'a Replacement> {
+        plan.iter().find(|replacement| replacement.original == original)
+    }
+
+    struct PlanCase {
+        name: &'static str,
+        sources: &'static [&'static str],
+        shared: &'static [&'static str],
+        kept: Option<(RedactionKind, &'static str)>,
+        original: &'static str,
+        /// Placeholder, occurrences and enabled flag, or `None` when the plan leaves
+        /// the value out.
+        expected: Option<(&'static str, usize, bool)>,
+    }
+
+    #[rustfmt::skip]
+    const PLAN_CASES: &[PlanCase] = &[
+        PlanCase { name: "pod found in its source line", sources: &[POD_LINE], shared: &[QUOTED, QUOTED], kept: None, original: "applicaton-pod-on-gke-cluster", expected: Some(("<host-1>", 2, true)) },
+        PlanCase { name: "pod missed without its source", sources: &[], shared: &[QUOTED], kept: None, original: "applicaton-pod-on-gke-cluster", expected: None },
+        PlanCase { name: "address counted in shared texts", sources: &[POD_LINE], shared: &[QUOTED], kept: None, original: "10.0.29.237", expected: Some(("<ip-1>", 1, true)) },
+        PlanCase { name: "kept address switched off", sources: &[POD_LINE], shared: &[QUOTED], kept: Some((RedactionKind::Ipv4, "10.0.29.237")), original: "10.0.29.237", expected: Some(("<ip-1>", 1, false)) },
+        PlanCase { name: "value only in sources left out", sources: &[POD_LINE], shared: &["no values here"], kept: None, original: "10.0.29.237", expected: None },
+        PlanCase { name: "host inside an e-mail address", sources: &[], shared: &["mail ops@payments.corp.com"], kept: None, original: "payments.corp.com", expected: Some(("<host-1>", 1, true)) },
+    ];
+
+    #[test]
+    fn plan_cases() {
+        for case in PLAN_CASES {
+            let kept: BTreeSet<KeptValue> =
+                case.kept.iter().map(|(kind, value)| (*kind, value.to_string())).collect();
+            let plan = plan(case.sources, case.shared, &kept);
+            let found = entry(&plan, case.original)
+                .map(|r| (r.placeholder.as_str(), r.occurrences, r.enabled));
+            assert_eq!(found, case.expected, "case {}: {plan:?}", case.name);
+        }
+    }
+
+    #[test]
+    fn issue_report_uses_plan_placeholders() {
+        let report = IssueReport {
+            title: "Handshake fails".to_string(),
+            evidence_excerpt: format!("{QUOTED}\n"),
+            findings: vec![IssueFinding {
+                code: "tls-untrusted-ca".to_string(),
+                severity: "error".to_string(),
+                title: "Peer 10.0.29.237 rejects the CA".to_string(),
+                security: false,
+            }],
+            ..IssueReport::default()
+        };
+        let shared = issue_report_texts(&report);
+        let plan = plan(&[POD_LINE], &shared, &BTreeSet::new());
+        let redacted = redact_issue_report(&report, &plan);
+
+        assert_eq!(redacted.findings[0].title, "Peer <ip-1> rejects the CA");
+        assert_eq!(redacted.findings[0].severity, "error");
+        assert!(redacted.evidence_excerpt.contains("> <host-1> istio-proxy"), "{redacted:?}");
+        assert!(!redacted.evidence_excerpt.contains("10.0.29.237"), "{redacted:?}");
+        assert_eq!(redacted.title, "Handshake fails");
     }
 }
