@@ -58,16 +58,11 @@ pub fn ConclusionView(
     });
     let quoted = Memo::new(move |_| wizard.diagnosis.with(|d| quoted_lines(d)));
     let plan = Memo::new(move |_| {
-        markdown.with(|markdown| {
-            issue.with(|issue| {
-                let mut shared = vec![markdown.as_str()];
-                shared.extend(redaction::issue_report_texts(issue));
-                quoted.with(|quoted| {
-                    let sources: Vec<&str> = quoted.iter().map(String::as_str).collect();
-                    kept.with(|kept| redaction::plan(&sources, &shared, kept))
-                })
-            })
-        })
+        let (markdown, issue, quoted) = (markdown.read(), issue.read(), quoted.read());
+        let mut shared = vec![markdown.as_str()];
+        shared.extend(redaction::issue_report_texts(&issue));
+        let sources: Vec<&str> = quoted.iter().map(String::as_str).collect();
+        kept.with(|kept| redaction::plan(&sources, &shared, kept))
     });
     let shared = Shared {
         markdown: Memo::new(move |_| {

@@ -108,6 +108,9 @@ test('shared report and issue link are redacted', async ({ server, newPage }) =>
   assert.ok(issue.includes(pod.placeholder), `the issue link shows ${pod.placeholder}`);
 
   await expectNoAxeViolations(page, 'conclusion with the redaction panel open');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectNoAxeViolations(page, 'dark conclusion with the redaction panel open');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Switched off from the keyboard: the IP comes back, the pod name stays hidden.
   const ipBox = page.locator(`[data-testid="redaction-item"][data-original="${IP}"]`);
