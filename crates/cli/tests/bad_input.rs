@@ -49,6 +49,7 @@ impl Drop for TempFile {
 }
 
 /// Runs the binary and kills it when it runs past `limit`.
+#[expect(clippy::disallowed_methods, reason = "the time limit of a native test needs the clock")]
 fn meshtls(args: &[&str], limit: Duration) -> (Output, Duration) {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_meshtls"))
