@@ -333,7 +333,7 @@ fn classify_lines<'a>(lines: &'a [Cow<'a, str>]) -> (Vec<Class>, Vec<&'a str>) {
     (classes, cleaned)
 }
 
-/// Whether a line holds `-----BEGIN `; looks only where a `-----` run starts.
+/// Whether a line contains `-----BEGIN `, checked only where a `-----` run starts.
 fn has_begin_marker(line: &str) -> bool {
     let bytes = line.as_bytes();
     bytes.iter().enumerate().any(|(index, &byte)| {

@@ -125,7 +125,7 @@ pub fn strip_grep_prefix(line: &str) -> &str {
     line
 }
 
-/// Whether the head of a line, up to its first whitespace, could hold a `grep` prefix: a
+/// Whether the head of a line, up to its first whitespace, could contain a `grep` prefix: a
 /// `/`, or one of [`GREP_FILE_EXTENSIONS`] followed by `:` or `-`. One pass over the
 /// bytes rules out almost every line; a non-ASCII character leaves the answer to the
 /// full check.
@@ -191,7 +191,7 @@ pub(crate) fn find_whitespace(text: &str) -> Option<usize> {
 
 // Word-at-a-time scanning: the wasm build has no SIMD search, and the byte loops of
 // this module run over every line of a paste several times, so each first skips the
-// 8-byte words that cannot hold a byte it looks for.
+// 8-byte words that cannot contain a byte it looks for.
 
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;

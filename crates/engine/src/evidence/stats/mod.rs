@@ -188,7 +188,7 @@ impl Positions {
 /// themselves are those of the stats, so indexing a stat allocates nothing.
 #[derive(Clone, Debug, Default)]
 struct NameIndex {
-    /// Open addressing with linear probing; a slot holds an entry number + 1, 0 when free.
+    /// Open addressing with linear probing: a slot contains an entry number + 1, or 0 when free.
     slots: Vec<usize>,
     entries: Vec<NameEntry>,
     /// For each stat, the position of the next reading of the same name.

@@ -78,7 +78,7 @@ const SERVER_ROOTS: &[&str] = &[
 
 /// Classifies a full stat name into its scope and returns the scope and the name relative to it.
 ///
-/// `is_known_cluster` tells the cluster names already established by other stats of the
+/// `is_known_cluster` accepts the cluster names already established by other stats of the
 /// same dump, none of which has more than `max_cluster_dots` dots; the longest one that
 /// prefixes the name wins.
 pub(crate) fn classify<'a>(

@@ -18,8 +18,8 @@ pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
 }
 
 /// Parses lines that detection already split, as [`parse`] parses them joined by `\n`.
-/// `unchanged[i]` tells that cleanup left line `i` as pasted: cleaning it again would
-/// change nothing, so it is not repeated.
+/// `unchanged[i]` is true when cleanup left line `i` as pasted, so cleaning it again would
+/// change nothing and is skipped.
 pub(crate) fn parse_lines(
     lines: &[&str],
     unchanged: &[bool],
