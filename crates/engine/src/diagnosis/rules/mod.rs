@@ -100,7 +100,24 @@ const MAX_RULED_OUT_EVIDENCE: usize = 10;
 pub(crate) fn quote(input: &Input, line: usize) -> Option<EvidenceLine> {
     let number = input.private_key_marker(line).unwrap_or(line);
     let text = input.line(number)?;
-    Some(EvidenceLine { input: input.name().to_string(), line: number, text: text.to_string() })
+    Some(EvidenceLine { input: input.name().to_string(), line: number, text: clip_quote(text) })
+}
+
+/// Longest quoted line, in characters. `/stats?format=json` and some log shippers
+/// put megabytes on one line; quoting all of it in every finding made large dumps
+/// slow to diagnose and the report unreadable.
+pub const MAX_QUOTED_CHARS: usize = 400;
+
+/// Cuts `text` after [`MAX_QUOTED_CHARS`] characters and says how much was left out.
+fn clip_quote(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let left_out = text.len() - cut;
+            let kept = text.get(..cut).unwrap_or(text);
+            format!("{kept} [... {left_out} more bytes]")
+        }
+    }
 }
 
 /// Quotes every line of `lines` that exists, in order, without repeats.
@@ -212,6 +229,19 @@ pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clip_quote_keeps_short_lines() {
+        assert_eq!(clip_quote("cluster.a.ssl.handshake: 3"), "cluster.a.ssl.handshake: 3");
+    }
+
+    #[test]
+    fn clip_quote_cuts_long_lines_on_a_char_boundary() {
+        let line = "é".repeat(MAX_QUOTED_CHARS + 10);
+        let clipped = clip_quote(&line);
+        assert!(clipped.starts_with(&"é".repeat(MAX_QUOTED_CHARS)));
+        assert!(clipped.ends_with("[... 20 more bytes]"), "{clipped}");
+    }
 
     fn input(text: &str) -> Input {
         Input::parse("paste", text)
