@@ -15,6 +15,9 @@
 //! (the workspace release profile is opt-level "z", as in the browser build; set
 //! `CARGO_PROFILE_RELEASE_OPT_LEVEL=3` to compare).
 
+// A benchmark measures wall-clock time by definition; the engine itself never does.
+#![allow(clippy::disallowed_methods)]
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
