@@ -414,3 +414,20 @@ fn text_detailed_and_bucket_histograms() {
     assert_eq!(b.buckets[2].upper_bound, 5.0);
     assert_eq!(b.buckets[2].count, 3.0);
 }
+
+/// A Prometheus dump with `cluster_name=""` once grouped a stat under an empty
+/// cluster that `Stats::get` could not find by its full name (found by fuzzing).
+#[test]
+fn prometheus_empty_cluster_name_found_by_name() {
+    let data = include_bytes!("fixtures/stats/prometheus-empty-cluster-label.bin");
+    let text = String::from_utf8_lossy(data);
+    let (parsed, _) = stats::parse_prometheus(&text, 1);
+    assert!(parsed.iter().any(|stat| stat.name == "cluster..bind_errors"));
+    for stat in parsed.iter() {
+        assert!(
+            parsed.get(&stat.name).is_some() || !stat.labels.is_empty(),
+            "stat {} cannot be found by name",
+            stat.name
+        );
+    }
+}

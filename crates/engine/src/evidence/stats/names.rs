@@ -183,7 +183,9 @@ fn split_cluster<'a>(
         None => cluster_boundary(rest)?,
     };
     let relative = rest.get(dot + 1..)?;
-    if dot == 0 || relative.is_empty() {
+    // An empty cluster name is junk in a text dump, but a Prometheus
+    // `envoy_cluster_name=""` label establishes one, and lookups must find it.
+    if (dot == 0 && best.is_none()) || relative.is_empty() {
         return None;
     }
     Some((rest.get(..dot)?, relative))
