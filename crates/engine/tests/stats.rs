@@ -415,19 +415,31 @@ fn text_detailed_and_bucket_histograms() {
     assert_eq!(b.buckets[2].count, 3.0);
 }
 
-/// A Prometheus dump with `cluster_name=""` once grouped a stat under an empty
-/// cluster that `Stats::get` could not find by its full name (found by fuzzing).
+/// Prometheus dumps whose labels make an empty cluster name or an empty stat name
+/// once grouped a stat under a scope that `Stats::get` could not find by its full
+/// name (both found by fuzzing).
 #[test]
-fn prometheus_empty_cluster_name_found_by_name() {
-    let data = include_bytes!("fixtures/stats/prometheus-empty-cluster-label.bin");
-    let text = String::from_utf8_lossy(data);
-    let (parsed, _) = stats::parse_prometheus(&text, 1);
-    assert!(parsed.iter().any(|stat| stat.name == "cluster..bind_errors"));
-    for stat in parsed.iter() {
-        assert!(
-            parsed.get(&stat.name).is_some() || !stat.labels.is_empty(),
-            "stat {} cannot be found by name",
-            stat.name
-        );
+fn prometheus_degenerate_names_found_by_name() {
+    let inputs: [(&[u8], &str); 2] = [
+        (
+            include_bytes!("fixtures/stats/prometheus-empty-cluster-label.bin"),
+            "cluster..bind_errors",
+        ),
+        (
+            include_bytes!("fixtures/stats/prometheus-empty-stat-name.bin"),
+            "cluster.outbound380||catalog.istioinaction.svc.cluster.local.",
+        ),
+    ];
+    for (data, degenerate) in inputs {
+        let text = String::from_utf8_lossy(data);
+        let (parsed, _) = stats::parse_prometheus(&text, 1);
+        assert!(parsed.iter().any(|stat| stat.name == degenerate), "{degenerate} not parsed");
+        for stat in parsed.iter() {
+            assert!(
+                parsed.get(&stat.name).is_some() || !stat.labels.is_empty(),
+                "stat {} cannot be found by name",
+                stat.name
+            );
+        }
     }
 }

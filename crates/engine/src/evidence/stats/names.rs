@@ -183,9 +183,10 @@ fn split_cluster<'a>(
         None => cluster_boundary(rest)?,
     };
     let relative = rest.get(dot + 1..)?;
-    // An empty cluster name is junk in a text dump, but a Prometheus
-    // `envoy_cluster_name=""` label establishes one, and lookups must find it.
-    if (dot == 0 && best.is_none()) || relative.is_empty() {
+    // An empty cluster name or stat name is junk in a text dump, but a Prometheus
+    // label such as `envoy_cluster_name=""` establishes such a scope, and lookups
+    // must find what was grouped under it.
+    if best.is_none() && (dot == 0 || relative.is_empty()) {
         return None;
     }
     Some((rest.get(..dot)?, relative))
