@@ -4,6 +4,7 @@
 //! read errors only), print no panic, finish in bounded time, and name each problem
 //! with its line.
 
+#[macro_use]
 #[path = "../../engine/tests/fixtures/bad_input/table.rs"]
 mod table;
 
@@ -229,60 +230,7 @@ fn check_text(case: &table::Case, source: &table::Input, text: &str) {
     }
 }
 
-macro_rules! cases {
-    ($($(#[$attribute:meta])* $test:ident => $name:literal,)*) => {
-        $(
-            $(#[$attribute])*
-            #[test]
-            fn $test() {
-                run($name);
-            }
-        )*
-
-        /// Every row of the table has a test here, and every test a row.
-        #[test]
-        fn every_row_has_a_test() {
-            let tested = [$($name),*];
-            assert_eq!(table::names(), tested);
-        }
-    };
-}
-
-cases! {
-    empty => "empty",
-    whitespace_only => "whitespace-only",
-    one_huge_line => "one-huge-line",
-    #[cfg_attr(debug_assertions, ignore = "100 MB takes minutes unoptimised: cargo test --release")]
-    text_100mb => "text-100mb",
-    binary_bytes => "binary-bytes",
-    nul_in_stats => "nul-in-stats",
-    invalid_utf8 => "invalid-utf8",
-    byte_order_mark => "byte-order-mark",
-    crlf_line_ends => "crlf-line-ends",
-    cr_only_line_ends => "cr-only-line-ends",
-    truncated_certs_json => "truncated-certs-json",
-    truncated_stats_json => "truncated-stats-json",
-    clusters_json => "clusters-json",
-    config_dump => "config-dump",
-    server_info => "server-info",
-    number_beyond_64_bits => "number-beyond-64-bits",
-    number_beyond_64_bits_json => "number-beyond-64-bits-json",
-    negative_counter => "negative-counter",
-    stat_twice => "stat-twice",
-    two_envoys_mixed => "two-envoys-mixed",
-    two_snapshots => "two-snapshots",
-    many_snapshots => "many-snapshots",
-    pem_broken_base64 => "pem-broken-base64",
-    cert_10000_sans => "cert-10000-sans",
-    nested_json_100000 => "nested-json-100000",
-    nested_certs_100000 => "nested-certs-100000",
-    html_and_script => "html-and-script",
-    markdown_fence_and_quote => "markdown-fence-and-quote",
-    very_long_log_line => "very-long-log-line",
-    other_scripts => "other-scripts",
-    private_key => "private-key",
-    pem_without_end => "pem-without-end",
-}
+bad_input_tests!();
 
 /// Standard input takes the same bytes as a file.
 #[test]
