@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::envoy_log::clean_line;
 use super::messages::{self, Event};
 use super::timestamp::{self, UnixTime};
-use super::Warning;
+use super::{Skipped, Warning};
 
 /// The entries of one access-log paste.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -148,7 +148,7 @@ impl ResponseFlag {
 /// Parses `text`, whose first line is line `first_line` (1-based) of the whole input.
 pub fn parse(text: &str, first_line: usize) -> (AccessLog, Vec<Warning>) {
     let mut log = AccessLog::default();
-    let mut first_unrecognised = None;
+    let mut skipped = Skipped::default();
     for (offset, raw) in text.lines().enumerate() {
         let number = first_line + offset;
         let cleaned = clean_line(raw);
@@ -158,23 +158,14 @@ pub fn parse(text: &str, first_line: usize) -> (AccessLog, Vec<Warning>) {
         }
         match read_entry(trimmed, number) {
             Some(entry) => log.entries.push(entry),
-            None => {
-                log.unrecognised_lines += 1;
-                first_unrecognised.get_or_insert(number);
-            }
+            None => skipped.line(number),
         }
     }
-    let mut warnings = Vec::new();
-    if let Some(line) = first_unrecognised {
-        warnings.push(Warning::at_line(
-            line,
-            format!(
-                "{} line(s) are not access-log entries (expected `\"METHOD PATH PROTOCOL\" CODE \
-                 FLAGS ...` or a JSON object) and were skipped; the first is line {line}",
-                log.unrecognised_lines
-            ),
-        ));
-    }
+    log.unrecognised_lines = skipped.count();
+    let warnings = skipped.warnings(
+        "are not access-log entries (expected `\"METHOD PATH PROTOCOL\" CODE FLAGS ...` or a JSON \
+         object)",
+    );
     (log, warnings)
 }
 

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use super::messages::{self, Event};
 use super::timestamp::{self, UnixTime};
-use super::Warning;
+use super::{Skipped, Warning};
 
 /// The entries of one Envoy log paste.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -79,7 +79,7 @@ impl Level {
 /// Parses `text`, whose first line is line `first_line` (1-based) of the whole input.
 pub fn parse(text: &str, first_line: usize) -> (EnvoyLog, Vec<Warning>) {
     let mut log = EnvoyLog::default();
-    let mut first_unrecognised = None;
+    let mut skipped = Skipped::default();
     let mut in_header_dump = false;
     for (offset, raw) in text.lines().enumerate() {
         let number = first_line + offset;
@@ -105,23 +105,12 @@ pub fn parse(text: &str, first_line: usize) -> (EnvoyLog, Vec<Warning>) {
                 in_header_dump = entry.message.ends_with(':');
                 log.entries.push(entry);
             }
-            None => {
-                log.unrecognised_lines += 1;
-                first_unrecognised.get_or_insert(number);
-            }
+            None => skipped.line(number),
         }
     }
-    let mut warnings = Vec::new();
-    if let Some(line) = first_unrecognised {
-        warnings.push(Warning::at_line(
-            line,
-            format!(
-                "{} line(s) are neither Envoy log lines nor known TLS or connectivity messages \
-                 and were skipped; the first is line {line}",
-                log.unrecognised_lines
-            ),
-        ));
-    }
+    log.unrecognised_lines = skipped.count();
+    let warnings =
+        skipped.warnings("are neither Envoy log lines nor known TLS or connectivity messages");
     (log, warnings)
 }
 

@@ -83,6 +83,33 @@ impl Warning {
     }
 }
 
+/// The lines a line-by-line parser could not read: one warning names how many
+/// and the first, rather than one warning per line of a long paste.
+#[derive(Default)]
+pub(crate) struct Skipped {
+    count: usize,
+    first: Option<usize>,
+}
+
+impl Skipped {
+    pub(crate) fn line(&mut self, number: usize) {
+        self.count += 1;
+        self.first.get_or_insert(number);
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    /// `what` completes "N line(s) ...", saying what the lines are not.
+    pub(crate) fn warnings(&self, what: &str) -> Vec<Warning> {
+        let Some(first) = self.first else { return Vec::new() };
+        let message =
+            format!("{} line(s) {what} and were skipped; the first is line {first}", self.count);
+        vec![Warning::at_line(first, message)]
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.column {
