@@ -8,13 +8,11 @@
 // differ by port and are cross-origin.
 
 import assert from 'node:assert/strict';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { test } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
+import { DIST } from './lib/dist.mjs';
 
-const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 const HOST_PATH = '/docs/troubleshooting/';
 const HEIGHT = 'meshtls:height';
 

@@ -8,15 +8,15 @@
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
 import { test } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
+import { DIST } from './lib/dist.mjs';
 
-const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 const BASE_PATH = '/docs/tools/meshtls/';
 const SYMPTOM = 'tls-client-policy';
 
@@ -36,19 +36,39 @@ async function serveCopy() {
 }
 
 // Resolves once a service worker controls the page, and returns its build.
+// Fails after WORKER_TIMEOUT_MS with the registration's state, so a stall
+// says whether the worker never installed, never activated or never claimed
+// the page.
+const WORKER_TIMEOUT_MS = 30_000;
+
 async function waitForController(page) {
-  return page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
-    }
-    const channel = new MessageChannel();
-    const reply = new Promise((done) => {
-      channel.port1.onmessage = (event) => done(event.data);
-    });
-    navigator.serviceWorker.controller.postMessage({ type: 'meshtls:sw-version' }, [channel.port2]);
-    return reply;
-  });
+  const result = await page.evaluate(async (timeoutMs) => {
+    const describe = async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (!registration) return 'no registration';
+      const state = (worker) => (worker ? `${worker.state} ${new URL(worker.scriptURL).search}` : 'none');
+      return `installing: ${state(registration.installing)}, waiting: ${state(registration.waiting)}, `
+        + `active: ${state(registration.active)}, controller: ${state(navigator.serviceWorker.controller)}`;
+    };
+    const controlled = (async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
+      }
+      const channel = new MessageChannel();
+      const reply = new Promise((done) => {
+        channel.port1.onmessage = (event) => done(event.data);
+      });
+      navigator.serviceWorker.controller.postMessage({ type: 'meshtls:sw-version' }, [channel.port2]);
+      return { worker: await reply };
+    })();
+    const late = new Promise((done) => setTimeout(done, timeoutMs)).then(async () => ({ stalled: await describe() }));
+    return Promise.race([controlled, late]);
+  }, WORKER_TIMEOUT_MS);
+  if (result.stalled) {
+    throw new Error(`no service worker controlled the page after ${WORKER_TIMEOUT_MS} ms (${result.stalled})`);
+  }
+  return result.worker;
 }
 
 // The cache names of this origin that belong to the wizard's folder.

@@ -4,8 +4,7 @@
 // names no third-party host.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { test } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
@@ -13,12 +12,13 @@ import {
   assert,
   clickAnswer,
   fixture,
+  fixturePath,
   openApp,
   pasteEvidence,
   waitForApp,
 } from './lib/page.mjs';
+import { DIST } from './lib/dist.mjs';
 
-const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 
 test('no request leaves the page after load', async ({ server, newPage }) => {
   const page = await newPage();
@@ -40,7 +40,7 @@ test('no request leaves the page after load', async ({ server, newPage }) => {
   // the host name: all of it happens in the page.
   await pasteEvidence(page, 'certs.json', fixture('istio-certs-expired.json'));
   await pasteEvidence(page, 'envoy.log', fixture('multicluster-unknown-ca.log'));
-  await page.locator('[data-testid="evidence-file"]').setInputFiles(join(DIST, '..', 'tests/e2e/fixtures/front-proxy-connection-refused.log'));
+  await page.locator('[data-testid="evidence-file"]').setInputFiles(fixturePath('front-proxy-connection-refused.log'));
   await page.locator('[data-testid="finding"][data-code="conn-refused"]').waitFor();
   await page.locator('[data-testid="evidence-host"]').fill('backend.mesh.local');
   await page.locator('[data-testid="evidence-host"]').press('Enter');

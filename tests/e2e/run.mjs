@@ -1,4 +1,5 @@
-// Runs the browser tests against the built site in dist/.
+// Runs the browser tests against the built site in dist/ (or the folder named
+// by MESHTLS_DIST).
 //
 // It serves dist/ under a sub-path from a static server on 127.0.0.1 (a free
 // port), starts Debian's Chromium through playwright-core, runs every
@@ -9,16 +10,16 @@
 
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
 import { takeRegistered } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
+import { DIST } from './lib/dist.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const DIST = resolve(HERE, '..', '..', 'dist');
 // Deep enough that a URL built against "/" or against one folder up breaks.
 const BASE_PATH = '/portal/tools/meshtls/';
 const TEST_TIMEOUT_MS = 90_000;
