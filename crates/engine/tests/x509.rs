@@ -101,6 +101,8 @@ verdict_cases! {
         => ["tls-key-unsupported"], ChainOutcome::Trusted,
     p384_leaf: Case { input: "leaf-p384.pem", bundle: &["root-ca.pem"], ..BASE }
         => ["tls-key-unsupported"], ChainOutcome::Trusted,
+    ed25519_leaf: Case { input: "leaf-ed25519.pem", bundle: &["root-ca.pem"], host: Some("web.apps.local"), role: Some(Role::Server), ..BASE }
+        => ["tls-key-unsupported"], ChainOutcome::Trusted,
     expired_leaf: Case { input: "leaf-expired.pem", bundle: &["root-ca.pem"], ..BASE }
         => ["tls-cert-expired"], ChainOutcome::Trusted,
     not_yet_valid_leaf: Case { input: "leaf-not-yet-valid.pem", bundle: &["root-ca.pem"], ..BASE }
@@ -262,6 +264,15 @@ fn key_problems_name_size_and_curve() {
         CertProblem::KeyUnsupported { key: PublicKeyInfo::Ec { curve: EcCurve::P384 }, .. }
     ));
     assert!(problem.to_string().contains("P-384"), "{problem}");
+
+    let ed25519 = run(&Case { input: "leaf-ed25519.pem", bundle: &["root-ca.pem"], ..BASE });
+    let problem = ed25519.problems.first().expect("one problem");
+    assert!(
+        matches!(problem, CertProblem::KeyUnsupported { key: PublicKeyInfo::Ed25519, .. }),
+        "{problem:?}"
+    );
+    assert!(problem.to_string().contains("Ed25519 key"), "{problem}");
+    assert!(problem.to_string().contains("FIPS builds"), "{problem}");
 }
 
 #[test]
@@ -677,4 +688,61 @@ fn private_key_text_dump_detected() {
     let lines: Vec<usize> = bundle.private_keys.iter().map(|key| key.line).collect();
     assert_eq!(lines, vec![5]);
     assert!(!format!("{bundle:?}").contains("c3:5e"));
+}
+
+/// The fields `openssl x509 -noout -text` prints first, up to the key.
+const DUMP: &str = "Certificate:\n    Data:\n        Version: 3 (0x2)\n        Serial Number:\n            93:38:0e:14:47:d2:f9:ae\n";
+
+macro_rules! text_dump_cases {
+    ($($test:ident: $text:expr => [$($line:expr),*],)*) => {
+        $(
+            #[test]
+            fn $test() {
+                let text: String = $text;
+                let warnings = pem::text_dumps_without_pem(text.lines(), 1);
+                let lines: Vec<usize> = warnings.iter().map(|warning| warning.line).collect();
+                let expected: Vec<usize> = vec![$($line),*];
+                assert_eq!(lines, expected, "{warnings:?}");
+                for warning in &warnings {
+                    assert!(
+                        warning.message.contains("`openssl x509 -text` output without its PEM block"),
+                        "{warning}"
+                    );
+                }
+            }
+        )*
+    };
+}
+
+text_dump_cases! {
+    text_dump_alone: DUMP.to_string() => [1],
+    text_dump_then_its_pem: format!("{DUMP}{}", fixture("leaf-good.pem")) => [],
+    pem_then_its_text_dump: format!("{}{DUMP}", fixture("leaf-good.pem")) => [],
+    text_dump_behind_prompts: DUMP.lines().map(|line| format!("> {line}\n")).collect() => [1],
+    text_dump_from_data_line: DUMP.lines().skip(1).map(|line| format!("{line}\n")).collect() => [1],
+    second_text_dump_without_pem: format!("{DUMP}{}\n{DUMP}", fixture("leaf-good.pem"))
+        => [DUMP.lines().count() + fixture("leaf-good.pem").lines().count() + 2],
+    two_text_dumps_one_pem: format!("{DUMP}{DUMP}{}", fixture("leaf-good.pem")) => [1],
+    no_text_dump: fixture("chain-good.pem") => [],
+}
+
+#[test]
+fn text_dump_pasted_alone_warned_with_line() {
+    let text = fixture("spire-upstream-ca-text-only.txt");
+    let parsed = meshtls_engine::evidence::detect::parse_input("dump.txt", &text);
+    let messages: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    let expected = "line 1: `openssl x509 -text` output without its PEM block, so the certificate cannot be read; paste it with its -----BEGIN CERTIFICATE----- block (run the command without -noout)";
+    assert!(messages.iter().any(|message| message == expected), "{messages:#?}");
+}
+
+#[test]
+fn text_dump_after_its_pem_not_warned() {
+    let text = fixture("spire-upstream-ca-reporter-paste.txt");
+    let parsed = meshtls_engine::evidence::detect::parse_input("paste", &text);
+    let dump_warnings = parsed
+        .warnings
+        .iter()
+        .filter(|warning| warning.message.contains("without its PEM block"))
+        .count();
+    assert_eq!(dump_warnings, 0, "{:?}", parsed.warnings);
 }

@@ -114,6 +114,7 @@ pub fn parse_input(name: &str, text: &str) -> ParsedInput {
     let mut ranges = segment(&classes);
     drop_admin_curl_envelopes(&mut ranges, &classes, &lines);
     note_known_other_outputs(&ranges, &classes, &lines, &mut warnings);
+    warnings.extend(pem::text_dumps_without_pem(lines.iter().map(|line| line.as_ref()), 1));
 
     let mut parts = Vec::new();
     for range in &ranges {

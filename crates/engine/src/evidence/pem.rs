@@ -136,9 +136,9 @@ struct Parser {
 
 /// Parses `text`, whose first line is line `first_line` (1-based) of the whole input.
 ///
-/// NOTE: text outside PEM blocks is skipped, so `openssl x509 -text` output
-/// pasted without its PEM block yields no certificate, and its `Not After`
-/// line is not read.
+/// Text outside PEM blocks is skipped. [`text_dumps_without_pem`] warns where
+/// that text is a certificate printed by `openssl x509 -text` without its PEM
+/// block, since no certificate can be read from it.
 pub fn parse(text: &str, first_line: usize) -> (PemBundle, Vec<Warning>) {
     let mut parser = Parser { bundle: PemBundle::default(), warnings: Vec::new(), open: None };
     for (offset, raw_line) in text.lines().enumerate() {
@@ -342,6 +342,80 @@ impl Parser {
             )),
         }
     }
+}
+
+/// Warns at each certificate that `openssl x509 -text` (or `openssl pkcs7
+/// -print_certs -text`) printed without its PEM block, as `-noout` does.
+///
+/// The printed fields are not enough to check a signature, so the certificate
+/// is unread. A dump counts as complete when a certificate BEGIN marker follows
+/// it before the next dump starts. It also counts as complete when an earlier
+/// BEGIN marker that no other dump claimed precedes it, because people paste a
+/// PEM block and then what `openssl x509 -noout -text` printed for it.
+/// `lines` are the lines of the whole input, the first one being line `first_line`.
+pub fn text_dumps_without_pem<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    first_line: usize,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    // The line where the dump waiting for its PEM block starts.
+    let mut open_dump: Option<usize> = None;
+    // Certificate BEGIN markers that did not follow a dump.
+    let mut unclaimed_blocks = 0usize;
+    let mut close_unpaired = |dump: usize, unclaimed: &mut usize| {
+        if *unclaimed > 0 {
+            *unclaimed -= 1;
+        } else {
+            warnings.push(text_dump_warning(dump));
+        }
+    };
+
+    let mut previous = "";
+    // Whether the previous line already started a dump, so that its `Version:`
+    // line does not start another.
+    let mut started_on_previous = false;
+    for (offset, raw_line) in lines.into_iter().enumerate() {
+        let number = first_line.saturating_add(offset);
+        let line = strip_prompt(raw_line);
+        let mut started = false;
+        if line.contains(BEGIN) && line.contains("CERTIFICATE") {
+            if open_dump.take().is_none() {
+                unclaimed_blocks += 1;
+            }
+        } else if !started_on_previous && starts_text_dump(previous, line) {
+            if let Some(dump) = open_dump {
+                close_unpaired(dump, &mut unclaimed_blocks);
+            }
+            open_dump = Some(number.saturating_sub(1).max(first_line));
+            started = true;
+        }
+        previous = line;
+        started_on_previous = started;
+    }
+
+    if let Some(dump) = open_dump {
+        close_unpaired(dump, &mut unclaimed_blocks);
+    }
+    warnings
+}
+
+/// Tells whether `line` starts the fields of a certificate dump: `Data:` after
+/// `Certificate:`, or `Version: 3 (0x2)` after `Data:` when the paste begins
+/// below the `Certificate:` header.
+fn starts_text_dump(previous: &str, line: &str) -> bool {
+    match previous {
+        "Certificate:" => line == "Data:",
+        "Data:" => line.starts_with("Version:") && line.contains("(0x"),
+        _ => false,
+    }
+}
+
+fn text_dump_warning(line: usize) -> Warning {
+    Warning::at_line(
+        line,
+        "`openssl x509 -text` output without its PEM block, so the certificate cannot be read; \
+         paste it with its -----BEGIN CERTIFICATE----- block (run the command without -noout)",
+    )
 }
 
 /// Standard base64 that accepts missing padding, since pastes lose trailing `=`.

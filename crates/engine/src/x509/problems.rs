@@ -209,9 +209,15 @@ impl fmt::Display for CertProblem {
                 let listed = if listed.is_empty() { "none".to_string() } else { listed.join(", ") };
                 write!(f, "no SAN of {cert} matches `{requested}`; its SANs: {listed}")
             }
-            CertProblem::KeyUnsupported { cert, key } => {
-                write!(f, "{cert} has a {key} key; Envoy loads only RSA keys of 2048 bits or more and ECDSA P-256 keys")
-            }
+            CertProblem::KeyUnsupported { cert, key } => match key {
+                PublicKeyInfo::Rsa { .. } | PublicKeyInfo::Ec { .. } => {
+                    write!(f, "{cert} has a {key} key; Envoy loads only RSA keys of 2048 bits or more and ECDSA P-256 keys")
+                }
+                PublicKeyInfo::Ed25519 | PublicKeyInfo::Other { .. } => write!(
+                    f,
+                    "{cert} has a {key} key; Envoy supports only RSA keys of 2048 bits or more and ECDSA P-256 keys: FIPS builds and QUIC listeners refuse to load it, and Envoy peers do not offer its signature algorithm by default"
+                ),
+            },
             CertProblem::UsageNotAllowed { cert, role, missing } => {
                 let role = match role {
                     Role::Server => "a server",
@@ -279,17 +285,23 @@ pub fn check_validity(cert: &Certificate, at: CertRef, now: i64) -> Option<CertP
     None
 }
 
-/// Checks the leaf key against what Envoy loads: RSA of 2048 bits or more, or
-/// ECDSA on P-256 (Envoy's `context_impl.cc` rejects other RSA sizes and curves
+/// Checks the leaf key against what Envoy uses: RSA of 2048 bits or more, or
+/// ECDSA on P-256. CA keys are not limited.
+///
+/// Envoy's `source/common/tls/context_impl.cc` rejects other RSA sizes and curves
 /// with `only RSA certificates with 2048-bit or larger keys are supported` and
-/// `only P-256 ECDSA certificates are supported`). CA keys are not limited.
+/// `only P-256 ECDSA certificates are supported`. Other key types, such as
+/// Ed25519, fail too. FIPS builds reject them with `only RSA and ECDSA
+/// certificates are supported in FIPS mode`, and QUIC listeners with `Invalid
+/// leaf cert, only RSA and ECDSA certificates are supported`. Other builds load
+/// them, but BoringSSL peers do not offer the `ed25519` signature algorithm by
+/// default (`kVerifySignatureAlgorithms` in BoringSSL's `ssl/extensions.cc`),
+/// so the handshake finds no common signature algorithm.
 pub fn check_key(cert: &Certificate, at: CertRef) -> Option<CertProblem> {
     let unsupported = match &cert.public_key {
         PublicKeyInfo::Rsa { bits } => *bits < 2048,
         PublicKeyInfo::Ec { curve } => *curve != EcCurve::P256,
-        // NOTE: Ed25519 and other key types are not flagged: the Envoy rule above
-        // names only RSA and ECDSA.
-        PublicKeyInfo::Ed25519 | PublicKeyInfo::Other { .. } => false,
+        PublicKeyInfo::Ed25519 | PublicKeyInfo::Other { .. } => true,
     };
     unsupported.then(|| CertProblem::KeyUnsupported { cert: at, key: cert.public_key.clone() })
 }
