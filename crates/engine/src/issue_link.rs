@@ -41,10 +41,14 @@ pub const TEMPLATE_SECTIONS: [&str; 5] = [
 /// when the report has no workaround so the person answers it.
 const WORKAROUND_PROMPT: &str = "How are you currently solving this problem?";
 
+/// The template's prompt under "Steps to Reproduce", kept when the report has no
+/// steps (the evidence answered none and the person gave none).
+const STEPS_PROMPT: &str = "What are the steps you can take to reproduce this issue?";
+
 /// The content of a bug report, as plain text that is already redacted.
 ///
 /// Fields may be empty. An empty list or text leaves its part of the body out, except
-/// the workaround, which then keeps the template's question.
+/// the steps and the workaround, which then keep the template's prompts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IssueReport {
     /// One line naming the problem, without the template's `Bug: ` prefix.
@@ -235,12 +239,16 @@ fn body_blocks(report: &IssueReport, config: &Config) -> Vec<Block> {
     }
 
     blocks.push(Block::fixed(vec![String::new(), heading("Steps to Reproduce"), String::new()]));
-    let steps = report
-        .steps_to_reproduce
-        .iter()
-        .enumerate()
-        .map(|(index, step)| format!("{}. {}", index + 1, escape_markdown(&one_line(step))))
-        .collect();
+    let steps = if report.steps_to_reproduce.is_empty() {
+        vec![format!("_{STEPS_PROMPT}_")]
+    } else {
+        report
+            .steps_to_reproduce
+            .iter()
+            .enumerate()
+            .map(|(index, step)| format!("{}. {}", index + 1, escape_markdown(&one_line(step))))
+            .collect()
+    };
     blocks.push(Block::cuttable(steps, RANK_STEPS));
 
     blocks.push(Block::fixed(vec![
@@ -369,7 +377,8 @@ fn cut_marker(lines_cut: usize) -> String {
 fn shortened_note(product_name: &str) -> String {
     format!(
         "This body was shortened to fit in a link. Please attach the full report from the \
-         {product_name} (Markdown) to this issue."
+         {product_name} (Markdown) to this issue, or paste the full issue body that it \
+         copies in place of this text."
     )
 }
 

@@ -312,4 +312,19 @@ fn empty_report_still_has_sections() {
     assert_eq!(param(link.url(), "title"), "Bug: ");
     assert!(!body.contains("Evidence:"));
     assert!(!body.contains("Findings:"));
+    assert!(body.contains("_What are the steps you can take to reproduce this issue?_"), "{body}");
+}
+
+#[test]
+fn shortened_body_asks_for_full_body() {
+    let report = IssueReport { evidence_excerpt: "e\n".repeat(20_000), ..sample_report() };
+    let link = build_issue_link(&report, &Config::default());
+    let (url, shortened) = issue_url(&link);
+    assert!(shortened);
+    let body = param(url, "body");
+    assert!(body.contains("paste the full issue body"), "{body}");
+    let full = issue_body(&report, &Config::default());
+    assert!(!full.contains("shortened"), "the full body has no shortening note");
+    let excerpt_lines = full.lines().filter(|line| *line == "e").count();
+    assert_eq!(excerpt_lines, 20_000, "the full body keeps every line");
 }

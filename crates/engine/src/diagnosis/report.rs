@@ -10,8 +10,10 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use super::{Diagnosis, Finding, Input};
+use super::{Confidence, Diagnosis, EvidenceLine, Finding, Input, RuledOut};
 use crate::evidence::InputKind;
+use crate::issue_link::{IssueFinding, IssueReport};
+use crate::tree::GivenAnswer;
 
 /// Builds the JSON object that `meshtls diagnose --format json` prints.
 pub fn to_json(inputs: &[Input], diagnosis: &Diagnosis) -> Value {
@@ -134,62 +136,238 @@ fn write_finding_text(out: &mut String, number: usize, finding: &Finding) {
     }
 }
 
-/// Renders the diagnosis as a Markdown report (the page's "copy report").
+/// Renders the diagnosis as a Markdown report (the page's "copy report" and
+/// download, and `meshtls diagnose --format markdown`).
 pub fn to_markdown(inputs: &[Input], diagnosis: &Diagnosis) -> String {
+    to_markdown_redacted(inputs, diagnosis, &|text: &str| text.to_string())
+}
+
+/// Renders the Markdown report with `redact` applied to every pasted or derived
+/// text (input names, warnings, titles, details, quoted lines, reasons, commands
+/// and notes) before it is escaped. Codes, severities and documentation links
+/// are fixed vocabulary and pass through as they are.
+///
+/// Each piece is redacted before it is escaped. A placeholder such as `<ip-1>` in
+/// prose would otherwise read as an HTML tag, which GitHub's Markdown drops, so
+/// it is written as `\<ip-1>`.
+pub fn to_markdown_redacted(
+    inputs: &[Input],
+    diagnosis: &Diagnosis,
+    redact: &dyn Fn(&str) -> String,
+) -> String {
+    let prose = |text: &str| escape_prose(&redact(text));
     let mut out = String::from("# TLS diagnosis\n\n");
 
     match diagnosis.conclusion {
         Some(code) => {
-            let title = diagnosis.findings.first().map(|finding| finding.title.as_str());
-            let _ = writeln!(out, "**Conclusion:** `{code}`: {}\n", title.unwrap_or_default());
+            let title = diagnosis.findings.first().map_or(String::new(), |f| prose(&f.title));
+            let _ = writeln!(out, "**Conclusion:** `{code}`: {title}");
         }
-        None => out.push_str("**Conclusion:** none: no finding in these inputs.\n\n"),
+        None => out.push_str("**Conclusion:** none: no finding in these inputs.\n"),
     }
 
     if !inputs.is_empty() {
-        out.push_str("## Inputs\n\n");
+        start_section(&mut out, "## Inputs");
         for input in inputs {
             let parsed = &input.parsed;
-            let _ = writeln!(out, "- `{}`: {}", parsed.name, parsed.kind);
+            let _ = writeln!(out, "- {}: {}", code_span(&redact(&parsed.name)), parsed.kind);
             for warning in &parsed.warnings {
-                let _ = writeln!(out, "  - warning: {warning}");
+                let _ = writeln!(out, "  - warning: {}", prose(&warning.to_string()));
             }
         }
-        out.push('\n');
     }
 
     if !diagnosis.findings.is_empty() {
-        out.push_str("## Findings\n");
+        start_section(&mut out, "## Findings");
         for finding in &diagnosis.findings {
-            write_finding_markdown(&mut out, finding);
+            write_finding_markdown(&mut out, finding, redact);
         }
     }
 
     if !diagnosis.ruled_out.is_empty() {
-        out.push_str("\n## Ruled out\n\n");
-        for entry in &diagnosis.ruled_out {
-            let _ = writeln!(out, "- `{}`: {}", entry.code, entry.reason);
-        }
+        start_section(&mut out, "## Ruled out");
+        write_ruled_out_markdown(&mut out, diagnosis, redact);
     }
 
     if !diagnosis.next_steps.is_empty() {
-        out.push_str("\n## Next steps\n\n");
+        start_section(&mut out, "## Next steps");
         for step in &diagnosis.next_steps {
-            let _ = writeln!(out, "- {}", step.what);
+            let _ = writeln!(out, "- {}", prose(&step.what));
             if let Some(command) = &step.command {
-                let fence = fence_for(std::slice::from_ref(command));
-                let _ = writeln!(out, "  {fence}\n  {command}\n  {fence}");
+                write_fenced(&mut out, "  ", &[redact(command)]);
             }
         }
     }
 
     if !diagnosis.notes.is_empty() {
-        out.push_str("\n## Notes\n\n");
+        start_section(&mut out, "## Notes");
         for note in &diagnosis.notes {
-            let _ = writeln!(out, "- {note}");
+            let _ = writeln!(out, "- {}", prose(note));
         }
     }
     out
+}
+
+/// Starts a block with exactly one blank line before it, whatever the previous
+/// block left at its end.
+fn start_section(out: &mut String, heading: &str) {
+    let kept = out.trim_end_matches('\n').len();
+    out.truncate(kept);
+    out.push_str("\n\n");
+    out.push_str(heading);
+    out.push_str("\n\n");
+}
+
+fn write_finding_markdown(out: &mut String, finding: &Finding, redact: &dyn Fn(&str) -> String) {
+    let prose = |text: &str| escape_prose(&redact(text));
+    start_section(out, &format!("### `{}`: {}", finding.code, prose(&finding.title)));
+    let _ = writeln!(
+        out,
+        "Severity: {}. Confidence: {}.\n",
+        finding.severity,
+        confidence_name(finding.confidence)
+    );
+    for detail in &finding.details {
+        let _ = writeln!(out, "{}\n", prose(detail));
+    }
+    if !finding.evidence.is_empty() {
+        out.push_str("Evidence:\n\n");
+        write_fenced(out, "", &quoted(&finding.evidence, redact));
+        out.push('\n');
+    }
+    let _ = writeln!(out, "**Fix:** {}\n", prose(&finding.remediation));
+    for link in &finding.links {
+        let _ = writeln!(out, "- [{}]({})", link.title, link.url);
+    }
+}
+
+/// Lists the ruled-out causes. Causes ruled out for the same reason by the same
+/// lines share one entry, so the reason is read once.
+fn write_ruled_out_markdown(
+    out: &mut String,
+    diagnosis: &Diagnosis,
+    redact: &dyn Fn(&str) -> String,
+) {
+    let mut groups: Vec<(Vec<String>, &RuledOut)> = Vec::new();
+    for entry in &diagnosis.ruled_out {
+        let same = groups
+            .iter_mut()
+            .find(|(_, first)| first.reason == entry.reason && first.evidence == entry.evidence);
+        match same {
+            Some((codes, _)) => codes.push(format!("`{}`", entry.code)),
+            None => groups.push((vec![format!("`{}`", entry.code)], entry)),
+        }
+    }
+    for (codes, entry) in groups {
+        let _ = writeln!(out, "- {}: {}", codes.join(", "), escape_prose(&redact(&entry.reason)));
+        if !entry.evidence.is_empty() {
+            write_fenced(out, "  ", &quoted(&entry.evidence, redact));
+        }
+    }
+}
+
+/// Formats evidence lines as `input:line: text`, redacted.
+fn quoted(lines: &[EvidenceLine], redact: &dyn Fn(&str) -> String) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| redact(&format!("{}:{}: {}", line.input, line.line, line.text)))
+        .collect()
+}
+
+/// Writes `lines` as a fenced code block, each line after `indent`.
+fn write_fenced(out: &mut String, indent: &str, lines: &[String]) {
+    let fence = fence_for(lines);
+    let _ = writeln!(out, "{indent}{fence}");
+    for line in lines {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    let _ = writeln!(out, "{indent}{fence}");
+}
+
+fn confidence_name(confidence: Confidence) -> &'static str {
+    match confidence {
+        Confidence::Possible => "possible",
+        Confidence::Likely => "likely",
+        Confidence::Confirmed => "confirmed",
+    }
+}
+
+/// Escapes `<` outside code spans, so a placeholder (`<host-1>`) or pasted markup
+/// shows as text instead of being read as an HTML tag. Text inside backticks is
+/// shown as it is by Markdown, so it stays. A text with an unpaired backtick has
+/// no code span, so all of it is escaped.
+fn escape_prose(text: &str) -> String {
+    if !text.contains('<') {
+        return text.to_string();
+    }
+    let paired = text.matches('`').count().is_multiple_of(2);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_code = false;
+    for c in text.chars() {
+        match c {
+            '`' if paired => in_code = !in_code,
+            '<' if !in_code => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Wraps `text` in a code span whose backtick run is longer than any in `text`,
+/// with spaces inside when `text` starts or ends with a backtick.
+fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// Completes a bug report with the findings, the evidence lines that prove them
+/// and the ruled-out causes of `diagnosis`. `walk` brings the title, summary and
+/// steps of the walk; its other fields are replaced.
+///
+/// The result is not redacted: redact it (see [`crate::redact`]) before building
+/// the link.
+pub fn to_issue_report(diagnosis: &Diagnosis, walk: IssueReport) -> IssueReport {
+    let findings = diagnosis
+        .findings
+        .iter()
+        .map(|finding| IssueFinding {
+            code: finding.code.as_str().to_string(),
+            severity: finding.severity.as_str().to_string(),
+            title: finding.title.clone(),
+            security: false,
+        })
+        .collect();
+    // Most important finding first, because the issue link cuts a long excerpt
+    // from its end.
+    let evidence_excerpt = diagnosis
+        .findings
+        .iter()
+        .flat_map(|finding| &finding.evidence)
+        .map(|line| format!("{}:{}: {}\n", line.input, line.line, line.text))
+        .collect();
+    let ruled_out = diagnosis
+        .ruled_out
+        .iter()
+        .map(|entry| format!("{}: {}", entry.code, entry.reason))
+        .collect();
+    IssueReport { evidence_excerpt, findings, ruled_out, ..walk }
+}
+
+/// Formats the answered steps of a walk as the bug report's steps to reproduce:
+/// each step's question followed by the answer given.
+pub fn walk_steps(path: &[GivenAnswer<'_>]) -> Vec<String> {
+    path.iter().map(|given| format!("{} {}", given.step.question, given.answer.label)).collect()
+}
+
+/// Lists the pasted lines that the findings and the ruled-out causes quote, for
+/// the redaction plan: some values are found only by where they sit in such a line.
+pub fn quoted_lines(diagnosis: &Diagnosis) -> Vec<&str> {
+    let findings = diagnosis.findings.iter().flat_map(|finding| &finding.evidence);
+    let ruled_out = diagnosis.ruled_out.iter().flat_map(|entry| &entry.evidence);
+    findings.chain(ruled_out).map(|line| line.text.as_str()).collect()
 }
 
 /// Returns a code fence longer than any run of backticks in `lines`, so pasted
@@ -198,30 +376,6 @@ fn fence_for(lines: &[String]) -> String {
     let longest =
         lines.iter().flat_map(|line| line.split(|c| c != '`')).map(str::len).max().unwrap_or(0);
     "`".repeat(longest.max(2) + 1)
-}
-
-fn write_finding_markdown(out: &mut String, finding: &Finding) {
-    let _ = writeln!(out, "\n### `{}` ({}): {}\n", finding.code, finding.severity, finding.title);
-    for detail in &finding.details {
-        let _ = writeln!(out, "{detail}\n");
-    }
-    if !finding.evidence.is_empty() {
-        let quoted: Vec<String> = finding
-            .evidence
-            .iter()
-            .map(|line| format!("{}:{}: {}", line.input, line.line, line.text))
-            .collect();
-        let fence = fence_for(&quoted);
-        let _ = writeln!(out, "Evidence:\n\n{fence}");
-        for line in &quoted {
-            let _ = writeln!(out, "{line}");
-        }
-        let _ = writeln!(out, "{fence}\n");
-    }
-    let _ = writeln!(out, "**Fix:** {}\n", finding.remediation);
-    for link in &finding.links {
-        let _ = writeln!(out, "- [{}]({})", link.title, link.url);
-    }
 }
 
 #[cfg(test)]
@@ -233,5 +387,29 @@ mod tests {
         assert_eq!(fence_for(&["plain".to_string()]), "```");
         assert_eq!(fence_for(&["```".to_string(), "x".to_string()]), "````");
         assert_eq!(fence_for(&["a ````` b".to_string()]), "``````");
+    }
+
+    #[test]
+    fn escape_prose_cases() {
+        let cases = [
+            ("plain", "no markup", "no markup"),
+            ("placeholder", "peer <ip-1> refused", "peer \\<ip-1> refused"),
+            (
+                "inside code span",
+                "load `<inline>` from <inline>",
+                "load `<inline>` from \\<inline>",
+            ),
+            ("unpaired backtick", "a ` b <x>", "a ` b \\<x>"),
+        ];
+        for (name, text, expected) in cases {
+            assert_eq!(escape_prose(text), expected, "case {name}");
+        }
+    }
+
+    #[test]
+    fn code_span_outgrows_backticks() {
+        assert_eq!(code_span("envoy.log"), "`envoy.log`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
     }
 }
