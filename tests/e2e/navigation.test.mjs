@@ -49,6 +49,24 @@ async function expectSymptomChoice(page) {
   );
 }
 
+// A new page on the third step of the opening, reached by clicking.
+async function pageOnThirdStep(server, newPage) {
+  const { steps, answers } = opening();
+  const page = await newPage();
+  await openApp(page, server);
+  await chooseSymptom(page);
+  await clickAnswer(page, answers[0]);
+  await clickAnswer(page, answers[1]);
+  await expectStep(page, steps[2]);
+  return page;
+}
+
+async function pathStepIds(page) {
+  return page
+    .locator('[data-testid="path-step"]')
+    .evaluateAll((items) => items.map((li) => li.dataset.stepId));
+}
+
 async function chosenAnswer(page) {
   return page.locator('[data-testid="answer"][aria-current="true"]').getAttribute('data-answer');
 }
@@ -94,10 +112,7 @@ test('changing an earlier answer changes the path', async ({ server, newPage }) 
   const conclusion = page.locator('[data-testid="conclusion"]');
   await conclusion.waitFor();
   assert.equal(await conclusion.getAttribute('data-conclusion-id'), ending.next);
-  const pathIds = await page
-    .locator('[data-testid="path-step"]')
-    .evaluateAll((items) => items.map((li) => li.dataset.stepId));
-  assert.deepEqual(pathIds, [steps[0]], 'the later steps left the path');
+  assert.deepEqual(await pathStepIds(page), [steps[0]], 'the later steps left the path');
 
   // Going back to the first answer brings the later answers back.
   await page.locator('[data-testid="back"]').click();
@@ -108,13 +123,8 @@ test('changing an earlier answer changes the path', async ({ server, newPage }) 
 });
 
 test('a copied link reopens the same step', async ({ server, newPage }) => {
-  const { steps, answers } = opening();
-  const page = await newPage();
-  await openApp(page, server);
-  await chooseSymptom(page);
-  await clickAnswer(page, answers[0]);
-  await clickAnswer(page, answers[1]);
-  await expectStep(page, steps[2]);
+  const { steps } = opening();
+  const page = await pageOnThirdStep(server, newPage);
   const link = page.url();
   assert.match(new URL(link).hash, new RegExp(`s=${SYMPTOM}`));
 
@@ -127,10 +137,7 @@ test('a copied link reopens the same step', async ({ server, newPage }) => {
   await other.goto(link);
   await waitForApp(other);
   await expectStep(other, steps[2]);
-  const pathIds = await other
-    .locator('[data-testid="path-step"]')
-    .evaluateAll((items) => items.map((li) => li.dataset.stepId));
-  assert.deepEqual(pathIds, steps.slice(0, 2));
+  assert.deepEqual(await pathStepIds(other), steps.slice(0, 2));
   await expectNoAxeViolations(other, 'step opened from a link');
 });
 
@@ -143,13 +150,8 @@ test('a broken fragment shows the symptom choice', async ({ server, newPage }) =
 });
 
 test('browser back and forward move between steps', async ({ server, newPage }) => {
-  const { steps, answers } = opening();
-  const page = await newPage();
-  await openApp(page, server);
-  await chooseSymptom(page);
-  await clickAnswer(page, answers[0]);
-  await clickAnswer(page, answers[1]);
-  await expectStep(page, steps[2]);
+  const { steps } = opening();
+  const page = await pageOnThirdStep(server, newPage);
 
   await page.goBack();
   await expectStep(page, steps[1]);
