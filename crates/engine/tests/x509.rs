@@ -4,6 +4,7 @@
 
 use meshtls_engine::evidence::pem::{self, PemBundle, PrivateKeyKind};
 use meshtls_engine::evidence::Warning;
+use meshtls_engine::x509::view::{self, CertificatesView, TrustOrigin, ValidityState};
 use meshtls_engine::x509::{
     self, CertNote, CertProblem, Certificate, ChainOutcome, ChainReport, Checks, EcCurve,
     PublicKeyInfo, Role, SubjectAltName, Trust, TrustSource, UntrustedReason,
@@ -745,4 +746,188 @@ fn text_dump_after_its_pem_not_warned() {
         .filter(|warning| warning.message.contains("without its PEM block"))
         .count();
     assert_eq!(dump_warnings, 0, "{:?}", parsed.warnings);
+}
+
+struct ViewCase<'a> {
+    input: &'a [&'a str],
+    bundle: &'static [&'static str],
+    now: i64,
+}
+
+fn run_view(case: &ViewCase<'_>) -> CertificatesView {
+    let input: Vec<Certificate> = case.input.iter().flat_map(|name| certificates(name)).collect();
+    let bundle: Vec<Certificate> = case.bundle.iter().flat_map(|name| certificates(name)).collect();
+    let checks = Checks { now: case.now, host: None, role: None, client_policy: false };
+    view::view(&input, &bundle, &checks)
+}
+
+/// Returns the status id of each link of the first chain, and its break index.
+fn first_chain(view: &CertificatesView) -> (Vec<&'static str>, Option<usize>) {
+    let chain = view.chains.first().expect("one chain");
+    (chain.links.iter().map(|link| link.status.as_str()).collect(), chain.break_at)
+}
+
+macro_rules! view_cases {
+    ($($test:ident: $case:expr => [$($status:expr),*], $break_at:expr, $trust:expr,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                let view = run_view(&$case);
+                let (statuses, break_at) = first_chain(&view);
+                let expected: Vec<&str> = vec![$($status),*];
+                assert_eq!(statuses, expected, "{:#?}", view.chains);
+                let expected_break: Option<usize> = $break_at;
+                assert_eq!(break_at, expected_break, "{:#?}", view.chains);
+                assert_eq!(view.trust, $trust);
+                let chain = view.chains.first().expect("one chain");
+                assert_eq!(chain.trusted, expected_break.is_none());
+                assert!(!chain.summary.is_empty());
+            }
+        )*
+    };
+}
+
+view_cases! {
+    view_good_chain_marked_root: ViewCase { input: &["chain-good.pem"], bundle: &["root-ca.pem"], now: NOW }
+        => ["verified", "verified", "trust-anchor"], None, TrustOrigin::MarkedBundle { certificates: 1 },
+    view_good_chain_self_signed: ViewCase { input: &["chain-good.pem"], bundle: &[], now: NOW }
+        => ["verified", "verified", "trust-anchor"], None, TrustOrigin::SelfSignedPasted { certificates: 1 },
+    view_leaf_without_anchor: ViewCase { input: &["leaf-good.pem"], bundle: &[], now: NOW }
+        => ["issuer-not-found"], Some(0), TrustOrigin::SelfSignedPasted { certificates: 0 },
+    view_other_ca: ViewCase { input: &["chain-other-ca.pem"], bundle: &["root-ca.pem"], now: NOW }
+        => ["verified", "issuer-not-found"], Some(1), TrustOrigin::MarkedBundle { certificates: 1 },
+    view_other_root_pasted: ViewCase { input: &["chain-other-ca.pem", "other-root-ca.pem"], bundle: &["root-ca.pem"], now: NOW }
+        => ["verified", "verified", "not-trusted"], Some(2), TrustOrigin::MarkedBundle { certificates: 1 },
+    view_tampered_leaf: ViewCase { input: &["leaf-tampered.pem"], bundle: &["root-ca.pem"], now: NOW }
+        => ["bad-signature"], Some(0), TrustOrigin::MarkedBundle { certificates: 1 },
+    view_forged_intermediate: ViewCase { input: &["chain-forged-intermediate.pem"], bundle: &["root-ca.pem"], now: NOW }
+        => ["verified", "bad-signature"], Some(1), TrustOrigin::MarkedBundle { certificates: 1 },
+    view_issuer_not_ca: ViewCase { input: &["chain-issuer-not-ca.pem"], bundle: &["root-ca.pem"], now: NOW }
+        => ["issuer-not-ca", "verified", "trust-anchor"], Some(0), TrustOrigin::MarkedBundle { certificates: 1 },
+    view_expired_leaf_still_chains: ViewCase { input: &["leaf-expired.pem"], bundle: &["root-ca.pem"], now: NOW }
+        => ["verified", "verified", "trust-anchor"], None, TrustOrigin::MarkedBundle { certificates: 1 },
+    view_intermediate_marked: ViewCase { input: &["leaf-good.pem"], bundle: &["intermediate-ca.pem"], now: NOW }
+        => ["verified", "trust-anchor"], None, TrustOrigin::MarkedBundle { certificates: 1 },
+}
+
+#[test]
+fn view_leaf_details() {
+    let view = run_view(&ViewCase { input: &["chain-good.pem"], bundle: &[], now: NOW });
+    assert_eq!(view.certificates.len(), 3);
+    let leaf = view.certificates.first().expect("leaf");
+    assert_eq!(leaf.origin, view::Origin::Input(0));
+    assert_eq!(leaf.kind, view::CertKind::Leaf);
+    assert_eq!(leaf.label(), "web.apps.local");
+    assert_eq!(leaf.subject, "O=Example Mesh, CN=web.apps.local");
+    assert_eq!(leaf.issuer, "O=Example Mesh, CN=Mesh Intermediate CA");
+    assert!(!leaf.serial.is_empty());
+    let sans: Vec<(&str, &str, bool)> =
+        leaf.sans.iter().map(|san| (san.kind, san.value.as_str(), san.spiffe)).collect();
+    assert_eq!(
+        sans,
+        vec![
+            ("DNS", "web.apps.local", false),
+            ("URI", "spiffe://apps.local/ns/default/sa/web", true),
+            ("IP", "10.0.0.1", false),
+        ]
+    );
+    // 2026-01-01 and 2027-01-01, 00:00:00 UTC
+    assert_eq!((leaf.not_before, leaf.not_after), (1_767_225_600, 1_798_761_600));
+    assert_eq!(leaf.not_after_utc(), "2027-01-01 00:00:00 UTC");
+    assert_eq!(leaf.validity, ValidityState::Valid);
+    assert_eq!(leaf.key, "ECDSA P-256");
+    assert_eq!(leaf.key_usage, Some(vec!["digitalSignature", "keyEncipherment"]));
+    assert_eq!(
+        leaf.extended_key_usage,
+        Some(vec!["serverAuth".to_string(), "clientAuth".to_string()])
+    );
+    assert_eq!(leaf.basic_constraints_text().as_deref(), Some("CA:FALSE"));
+    assert_eq!(leaf.sha256_fingerprint.len(), 32 * 3 - 1);
+    assert!(leaf.issues.is_empty(), "{:?}", leaf.issues);
+
+    let intermediate = view.certificates.get(1).expect("intermediate");
+    assert_eq!(intermediate.kind, view::CertKind::Intermediate);
+    assert_eq!(intermediate.key, "RSA 3072 bits");
+    assert_eq!(intermediate.basic_constraints_text().as_deref(), Some("CA:TRUE, pathlen:0"));
+    assert_eq!(intermediate.key_usage, Some(vec!["keyCertSign", "cRLSign"]));
+    let root = view.certificates.get(2).expect("root");
+    assert_eq!(root.kind, view::CertKind::Root);
+    assert!(root.self_signed);
+    assert_eq!(root.extended_key_usage, None);
+
+    let chain = view.chains.first().expect("chain");
+    let order: Vec<usize> = chain.links.iter().map(|link| link.certificate).collect();
+    assert_eq!(order, vec![0, 1, 2]);
+    assert_eq!(
+        chain.summary,
+        "web.apps.local → Mesh Intermediate CA → Mesh Root CA: trusted, the last certificate is in the trust bundle"
+    );
+}
+
+#[test]
+fn view_validity_states_and_issues() {
+    let cases: [(&'static str, ValidityState, &str); 5] = [
+        ("leaf-expired.pem", ValidityState::Expired, "tls-cert-expired"),
+        ("leaf-not-yet-valid.pem", ValidityState::NotYetValid, "tls-cert-not-yet-valid"),
+        ("leaf-expiring-soon.pem", ValidityState::ExpiringSoon, "tls-cert-expiring-soon"),
+        ("leaf-rsa1024.pem", ValidityState::Valid, "tls-key-unsupported"),
+        ("leaf-ed25519.pem", ValidityState::Valid, "tls-key-unsupported"),
+    ];
+    for (file, state, code) in cases {
+        let view = run_view(&ViewCase { input: &[file], bundle: &["root-ca.pem"], now: NOW });
+        let leaf = view.certificates.first().expect("leaf");
+        assert_eq!(leaf.validity, state, "{file}");
+        let codes: Vec<&str> = leaf.issues.iter().map(|issue| issue.code).collect();
+        assert_eq!(codes, vec![code], "{file}");
+    }
+}
+
+#[test]
+fn view_broken_link_summary() {
+    let view =
+        run_view(&ViewCase { input: &["chain-other-ca.pem"], bundle: &["root-ca.pem"], now: NOW });
+    let chain = view.chains.first().expect("chain");
+    assert!(
+        chain.summary.contains("breaks at depth 1 (`Other Intermediate CA`)"),
+        "{}",
+        chain.summary
+    );
+    assert!(chain.summary.contains("O=Other Org, CN=Other Root CA"), "{}", chain.summary);
+}
+
+#[test]
+fn view_bundle_certificate_shown_once() {
+    let view = run_view(&ViewCase {
+        input: &["chain-good.pem", "leaf-good.pem"],
+        bundle: &["root-ca.pem"],
+        now: NOW,
+    });
+    let origins: Vec<view::Origin> = view.certificates.iter().map(|cert| cert.origin).collect();
+    // The leaf pasted twice appears once, and the root pasted as evidence is
+    // shown as the bundle's.
+    assert_eq!(
+        origins,
+        vec![view::Origin::Input(0), view::Origin::Input(1), view::Origin::Bundle(0)]
+    );
+    let (statuses, _) = first_chain(&view);
+    assert_eq!(statuses, vec!["verified", "verified", "trust-anchor"]);
+    let last = view.chains.first().and_then(|chain| chain.links.last()).expect("last link");
+    assert_eq!(last.certificate, 2);
+}
+
+#[test]
+fn view_timeline_spans_all_and_now() {
+    // 2030-01-01 00:00:00 UTC, after every leaf's notAfter.
+    let later = 1_893_456_000;
+    let view = run_view(&ViewCase { input: &["chain-good.pem"], bundle: &[], now: later });
+    let timeline = view.timeline;
+    for cert in &view.certificates {
+        assert!(timeline.start < cert.not_before, "{}", cert.subject);
+        assert!(timeline.end > cert.not_after, "{}", cert.subject);
+    }
+    assert!(timeline.percent(later) > 0.0);
+    assert!(timeline.percent(later) < 100.0);
+    assert_eq!(timeline.percent(i64::MIN), 0.0);
+    assert_eq!(timeline.percent(i64::MAX), 100.0);
+    assert_eq!(view.certificates.first().map(|leaf| leaf.validity), Some(ValidityState::Expired));
 }

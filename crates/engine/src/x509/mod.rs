@@ -12,6 +12,7 @@ mod chain;
 pub mod names;
 mod problems;
 mod signature;
+pub mod view;
 
 use std::fmt;
 use std::net::IpAddr;
