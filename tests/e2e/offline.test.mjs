@@ -39,7 +39,7 @@ async function serveCopy() {
 // Fails after WORKER_TIMEOUT_MS with the registration's state, so a stall
 // says whether the worker never installed, never activated or never claimed
 // the page.
-const WORKER_TIMEOUT_MS = 30_000;
+const WORKER_TIMEOUT_MS = 20_000;
 
 async function waitForController(page) {
   const result = await page.evaluate(async (timeoutMs) => {
@@ -92,7 +92,7 @@ async function waitForSingleCacheOtherThan(page, oldName) {
 }
 
 async function pickSymptom(page) {
-  await page.locator(`[data-testid="symptom-${SYMPTOM}"]`).click();
+  await page.locator(`[data-testid="symptom-${SYMPTOM}"]`).click({ timeout: 20_000 });
   const step = page.locator('[data-testid="step"]');
   await step.waitFor({ state: 'visible', timeout: 15_000 });
   return step.getAttribute('data-step-id');
@@ -110,7 +110,7 @@ test('wizard works with the server stopped', async ({ newPage, expectConsoleErro
 
     // Stop the server and take the browser offline: every file of the
     // reloaded page must come from the service worker's cache.
-    await site.server.close();
+    await site.server.close({ force: true });
     await page.context().setOffline(true);
     expectConsoleErrors(/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|Failed to (load|fetch)|fetching the script/);
     const served = site.server.requests.length;
@@ -133,11 +133,11 @@ test('wizard in embed mode works offline', async ({ newPage, expectConsoleErrors
     await page.goto(site.server.url);
     await waitForController(page);
 
-    await site.server.close();
+    await site.server.close({ force: true });
     await page.context().setOffline(true);
     expectConsoleErrors(/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|Failed to (load|fetch)|fetching the script/);
 
-    await page.goto(`${site.server.url}?embed=1&parent=${encodeURIComponent('https://docs.example.com')}`);
+    await page.goto(`${site.server.url}?embed=1&parent=${encodeURIComponent('https://docs.example.com')}`, { timeout: 20_000 });
     assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-embed')), true);
     assert.ok(await pickSymptom(page));
   } finally {

@@ -5,6 +5,9 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
+// How long close() lets requests in flight finish before it drops them.
+const CLOSE_GRACE_MS = 5_000;
+
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -84,6 +87,18 @@ export async function startServer(root, basePath) {
     origin,
     url: origin + basePath,
     requests,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    // Stops the server. server.close() alone waits for every open connection
+    // to end, and a browser may keep one busy (a service worker's fetch) as
+    // long as it likes: `force` ends them at once, as a stopped host would,
+    // and otherwise they get CLOSE_GRACE_MS to finish first.
+    close: ({ force = false } = {}) =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        if (force) {
+          server.closeAllConnections();
+        } else {
+          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+        }
+      }),
   };
 }
