@@ -36,9 +36,9 @@ async function serveCopy() {
 }
 
 // Resolves once a service worker controls the page, and returns its build.
-// Fails after WORKER_TIMEOUT_MS with the registration's state, so a stall
-// says whether the worker never installed, never activated or never claimed
-// the page.
+// Fails after WORKER_TIMEOUT_MS with the registration's state, which shows
+// whether the worker never installed, never activated or never claimed the
+// page.
 const WORKER_TIMEOUT_MS = 20_000;
 
 async function waitForController(page) {
@@ -66,7 +66,7 @@ async function waitForController(page) {
     return Promise.race([controlled, late]);
   }, WORKER_TIMEOUT_MS);
   if (result.stalled) {
-    throw new Error(`no service worker controlled the page after ${WORKER_TIMEOUT_MS} ms (${result.stalled})`);
+    throw new Error(`timed out after ${WORKER_TIMEOUT_MS} ms waiting for a service worker to control the page (${result.stalled})`);
   }
   return result.worker;
 }

@@ -88,9 +88,9 @@ export async function startServer(root, basePath) {
     url: origin + basePath,
     requests,
     // Stops the server. server.close() alone waits for every open connection
-    // to end, and a browser may keep one busy (a service worker's fetch) as
-    // long as it likes: `force` ends them at once, as a stopped host would,
-    // and otherwise they get CLOSE_GRACE_MS to finish first.
+    // to end, and a browser may keep one busy (a service worker's fetch) for
+    // any length of time. `force` drops them at once, as a stopped host would.
+    // Without it, they get CLOSE_GRACE_MS to finish first.
     close: ({ force = false } = {}) =>
       new Promise((resolve) => {
         server.close(resolve);

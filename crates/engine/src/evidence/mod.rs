@@ -83,8 +83,8 @@ impl Warning {
     }
 }
 
-/// The lines a line-by-line parser could not read: one warning names how many
-/// and the first, rather than one warning per line of a long paste.
+/// Count and first line of the lines a line-by-line parser could not read, so
+/// a long paste gets one warning for them instead of one per line.
 #[derive(Default)]
 pub(crate) struct Skipped {
     count: usize,
@@ -101,7 +101,8 @@ impl Skipped {
         self.count
     }
 
-    /// `what` completes "N line(s) ...", saying what the lines are not.
+    /// Builds the warning, if any line was skipped. `what` completes the
+    /// sentence "N line(s) ..." with what the lines are not.
     pub(crate) fn warnings(&self, what: &str) -> Vec<Warning> {
         let Some(first) = self.first else { return Vec::new() };
         let message =
