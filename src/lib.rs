@@ -4,12 +4,14 @@
 
 mod app;
 mod browser;
+mod certs;
 mod conclusion;
 mod copy;
 mod evidence;
 mod findings;
 mod history;
 mod links;
+pub mod panic;
 mod path;
 mod persist;
 mod portal;

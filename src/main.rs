@@ -1,4 +1,5 @@
 fn main() {
-    console_error_panic_hook::set_once();
+    meshtls_web::panic::install();
+    meshtls_web::panic::listen_for_selftest();
     leptos::mount::mount_to_body(meshtls_web::App);
 }
