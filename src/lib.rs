@@ -4,7 +4,6 @@
 
 mod app;
 mod browser;
-mod certs;
 mod conclusion;
 mod copy;
 mod evidence;
