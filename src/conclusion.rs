@@ -5,11 +5,12 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use meshtls_engine::config::Config;
-use meshtls_engine::diagnosis::report;
-use meshtls_engine::issue_link::{self, IssueFinding, IssueLink, IssueReport};
+use meshtls_engine::diagnosis::{report, Code, Diagnosis, EvidenceLine, Link};
+use meshtls_engine::issue_link::{self, IssueLink, IssueReport};
 use meshtls_engine::tree::{Conclusion, EscalationKind, Walker};
 
-use crate::copy::CopyButton;
+use crate::copy::{CopyButton, DownloadButton};
+use crate::findings::Quote;
 use crate::links::DocLinks;
 use crate::redaction::{self, KeptValue, RedactionPreview};
 use crate::state::use_wizard;
@@ -56,7 +57,11 @@ pub fn ConclusionView(
     let issue = Memo::new(move |_| {
         wizard.walker.with(|w| wizard.diagnosis.with(|d| issue_report(w.as_ref(), conclusion, d)))
     });
-    let quoted = Memo::new(move |_| wizard.diagnosis.with(|d| quoted_lines(d)));
+    let quoted = Memo::new(move |_| {
+        wizard
+            .diagnosis
+            .with(|d| report::quoted_lines(d).into_iter().map(str::to_string).collect::<Vec<_>>())
+    });
     let plan = Memo::new(move |_| {
         let (markdown, issue, quoted) = (markdown.read(), issue.read(), quoted.read());
         let mut shared = vec![markdown.as_str()];
@@ -64,14 +69,37 @@ pub fn ConclusionView(
         let sources: Vec<&str> = quoted.iter().map(String::as_str).collect();
         kept.with(|kept| redaction::plan(&sources, &shared, kept))
     });
+    // The report is rendered again with each piece redacted, so placeholders in
+    // prose are escaped for Markdown like any other text.
     let shared = Shared {
         markdown: Memo::new(move |_| {
-            plan.with(|plan| markdown.with(|markdown| redaction::apply(markdown, plan)))
+            plan.with(|plan| {
+                let redact = |text: &str| redaction::apply(text, plan);
+                wizard.evidence.with(|e| {
+                    wizard.diagnosis.with(|d| report::to_markdown_redacted(e.inputs(), d, &redact))
+                })
+            })
+        }),
+        json: Memo::new(move |_| {
+            plan.with(|plan| {
+                let redact = |text: &str| redaction::apply(text, plan);
+                let value = wizard.evidence.with(|e| {
+                    wizard.diagnosis.with(|d| report::to_json_redacted(e.inputs(), d, &redact))
+                });
+                serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+            })
         }),
         issue: Memo::new(move |_| {
             plan.with(|plan| issue.with(|issue| redaction::redact_issue_report(issue, plan)))
         }),
     };
+
+    let finding_code = conclusion.finding_code.as_deref().and_then(Code::from_name);
+    let evidence = Memo::new(move |_| {
+        wizard
+            .diagnosis
+            .with(|d| finding_code.map(|code| evidence_for(d, code)).unwrap_or_default())
+    });
 
     view! {
         <section
@@ -89,12 +117,15 @@ pub fn ConclusionView(
             </p>
             <h3>"Cause"</h3>
             <p data-testid="cause">{rich(&conclusion.cause)}</p>
+            <ConclusionEvidence evidence=evidence has_code=finding_code.is_some() />
             <h3>"Fix"</h3>
             <ol class="fix-steps" data-testid="fix">{fix}</ol>
             <DocLinks links=conclusion.links.as_slice() heading="Documentation" />
+            {finding_code.map(|code| view! { <FindingReferences conclusion=conclusion code=code /> })}
+            <RuledOutList />
             <RedactionPreview plan=plan kept=kept />
             <Escalation conclusion=conclusion issue=shared.issue />
-            <ReportCopy markdown=shared.markdown />
+            <ReportShare shared=shared />
             <div class="step-actions">
                 <button type="button" data-testid="back" on:click=move |_| wizard.back()>
                     "Back"
@@ -114,7 +145,120 @@ pub fn ConclusionView(
 #[derive(Clone, Copy)]
 struct Shared {
     markdown: Memo<String>,
+    /// The `meshtls diagnose --format json` object, pretty-printed.
+    json: Memo<String>,
     issue: Memo<IssueReport>,
+}
+
+/// Collects the evidence lines of every finding with `code`, without repeats.
+fn evidence_for(diagnosis: &Diagnosis, code: Code) -> Vec<EvidenceLine> {
+    let mut lines: Vec<EvidenceLine> = Vec::new();
+    for line in diagnosis.findings.iter().filter(|f| f.code == code).flat_map(|f| &f.evidence) {
+        if !lines.contains(line) {
+            lines.push(line.clone());
+        }
+    }
+    lines
+}
+
+/// Quotes the pasted lines that show the conclusion's cause, each with its paste
+/// name and line number.
+#[component]
+fn ConclusionEvidence(
+    /// The lines of the findings with the conclusion's code.
+    evidence: Memo<Vec<EvidenceLine>>,
+    /// Whether the conclusion names a finding code that evidence could show.
+    has_code: bool,
+) -> impl IntoView {
+    let body = move || {
+        let lines = evidence.get();
+        if lines.is_empty() {
+            let hint = if has_code {
+                "No pasted line shows this cause: the conclusion follows from your answers. Paste the evidence the steps asked for to confirm it."
+            } else {
+                "This conclusion follows from your answers; no pasted line can show it."
+            };
+            view! { <p class="hint">{hint}</p> }.into_any()
+        } else {
+            view! { <Quote lines=lines /> }.into_any()
+        }
+    };
+    view! {
+        <div class="conclusion-evidence" data-testid="conclusion-evidence">
+            <h3>"Evidence"</h3>
+            {body}
+        </div>
+    }
+}
+
+/// Lists the finding's references that the conclusion's documentation lacks,
+/// such as the Envoy page of a counter or an admin endpoint.
+#[component]
+fn FindingReferences(conclusion: &'static Conclusion, code: Code) -> impl IntoView {
+    let anchors: Vec<&str> = conclusion.links.iter().filter_map(|l| l.anchor.as_deref()).collect();
+    let extra: Vec<Link> = code
+        .spec()
+        .links
+        .iter()
+        .filter(|link| {
+            let anchor = link.url.rsplit_once('#').map(|(_, anchor)| anchor);
+            anchor.is_none_or(|anchor| !anchors.contains(&anchor))
+        })
+        .copied()
+        .collect();
+    if extra.is_empty() {
+        return None;
+    }
+    let items = extra
+        .into_iter()
+        .map(|link| {
+            view! {
+                <li>
+                    <a href=link.url target="_blank" rel="noopener noreferrer" data-testid="finding-link">
+                        {link.title}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <div class="doc-links">
+            <p class="hint">"Also for this finding:"</p>
+            <ul>{items}</ul>
+        </div>
+    })
+}
+
+/// Lists the causes the evidence ruled out, why, and the lines that show it.
+#[component]
+fn RuledOutList() -> impl IntoView {
+    let wizard = use_wizard();
+    move || {
+        wizard.diagnosis.with(|d| {
+            (!d.ruled_out.is_empty()).then(|| {
+                let items = d
+                    .ruled_out
+                    .iter()
+                    .map(|entry| {
+                        view! {
+                            <li data-testid="ruled-out-item" data-code=entry.code.as_str()>
+                                <code>{entry.code.as_str()}</code>
+                                ": "
+                                {rich(&entry.reason)}
+                                <Quote lines=entry.evidence.clone() />
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="ruled-out">
+                        <h3>"Ruled out"</h3>
+                        <ul data-testid="ruled-out">{items}</ul>
+                    </div>
+                }
+            })
+        })
+    }
 }
 
 /// Lists where to go when the fix does not help, in the order of the tree.
@@ -145,10 +289,15 @@ fn escalation_item(
     config: &Config,
     kind: EscalationKind,
 ) -> impl IntoView {
+    let mut full_body = None;
     let (url, text, testid) = match kind {
         EscalationKind::BugReport => {
             match issue.with(|report| issue_link::build_issue_link(report, config)) {
-                IssueLink::Issue { url, .. } => {
+                IssueLink::Issue { url, shortened } => {
+                    if shortened {
+                        full_body =
+                            Some(issue.with(|report| issue_link::issue_body(report, config)));
+                    }
                     (url, "Open a pre-filled bug report".to_string(), "issue-link")
                 }
                 IssueLink::VulnerabilityReport { url } => {
@@ -167,11 +316,20 @@ fn escalation_item(
             "escalation-vulnerability",
         ),
     };
+    let full_body = full_body.map(|body| {
+        view! {
+            <p class="hint" data-testid="issue-body-shortened">
+                "The report is too long for a link, so the link's body is shortened. Copy the full issue body and paste it over the shortened one on the issue page."
+            </p>
+            <CopyButton text=body what="full issue body" testid="issue-body-copy" />
+        }
+    });
     view! {
         <li>
             <a href=url target="_blank" rel="noopener noreferrer" data-testid=testid data-kind=kind.as_str()>
                 {text}
             </a>
+            {full_body}
         </li>
     }
 }
@@ -181,71 +339,49 @@ fn escalation_item(
 fn issue_report(
     walker: Option<&Walker<'static>>,
     conclusion: &Conclusion,
-    diagnosis: &meshtls_engine::diagnosis::Diagnosis,
+    diagnosis: &Diagnosis,
 ) -> IssueReport {
     let symptom = walker.map(|w| w.symptom().title.clone()).unwrap_or_default();
-    let steps = walker
-        .map(|w| {
-            w.path()
-                .iter()
-                .map(|given| format!("{} {}", given.step.question, given.answer.label))
-                .collect()
-        })
-        .unwrap_or_default();
-    let findings = diagnosis
-        .findings
-        .iter()
-        .map(|finding| IssueFinding {
-            code: finding.code.as_str().to_string(),
-            severity: finding.severity.as_str().to_string(),
-            title: finding.title.clone(),
-            security: false,
-        })
-        .collect();
-    // Most important finding first, since build_issue_link cuts a long excerpt
-    // from its end.
-    let evidence_excerpt = diagnosis
-        .findings
-        .iter()
-        .flat_map(|finding| &finding.evidence)
-        .map(|line| format!("{}:{}: {}\n", line.input, line.line, line.text))
-        .collect();
-    let ruled_out = diagnosis
-        .ruled_out
-        .iter()
-        .map(|entry| format!("{}: {}", entry.code, entry.reason))
-        .collect();
-    IssueReport {
+    let walk = IssueReport {
         title: conclusion.title.clone(),
         summary: format!("{symptom}. {}", conclusion.cause),
-        steps_to_reproduce: steps,
-        evidence_excerpt,
-        findings,
-        ruled_out,
+        steps_to_reproduce: walker.map(|w| report::walk_steps(&w.path())).unwrap_or_default(),
         ..IssueReport::default()
-    }
+    };
+    report::to_issue_report(diagnosis, walk)
 }
 
-/// Lists the pasted lines that the findings and ruled-out causes quote.
-fn quoted_lines(diagnosis: &meshtls_engine::diagnosis::Diagnosis) -> Vec<String> {
-    let findings = diagnosis.findings.iter().flat_map(|finding| &finding.evidence);
-    let ruled_out = diagnosis.ruled_out.iter().flat_map(|entry| &entry.evidence);
-    findings.chain(ruled_out).map(|line| line.text.clone()).collect()
-}
-
-/// Copies the Markdown report of the findings, to attach to a case.
+/// Copies or saves the report of the findings, to attach to an issue or a case.
 #[component]
-fn ReportCopy(
+fn ReportShare(
     /// The report, already redacted with the person's choices.
-    markdown: Memo<String>,
+    shared: Shared,
 ) -> impl IntoView {
+    let markdown = shared.markdown;
+    let json = shared.json;
     view! {
         <div class="report">
             <h3>"Report"</h3>
             <p class="hint">
-                "The findings and the evidence lines that prove them, in Markdown, to attach to an issue or a case. The values checked under \"Before you share\" are replaced by placeholders."
+                "The findings, the evidence lines that prove them and the causes ruled out, in Markdown, to attach to an issue or a case. The values checked under \"Before you share\" are replaced by placeholders. The JSON file has the fields of "
+                <code>"meshtls diagnose --format json"</code>
+                "."
             </p>
-            {move || view! { <CopyButton text=markdown.get() what="report" testid="report-copy" /> }}
+            <div class="report-actions">
+                {move || view! { <CopyButton text=markdown.get() what="report" testid="report-copy" /> }}
+                <DownloadButton
+                    text=Signal::from(markdown)
+                    file_name="meshtls-report.md"
+                    label="Download the report (Markdown)"
+                    testid="report-download"
+                />
+                <DownloadButton
+                    text=Signal::from(json)
+                    file_name="meshtls-report.json"
+                    label="Download the report (JSON)"
+                    testid="report-download-json"
+                />
+            </div>
         </div>
     }
 }

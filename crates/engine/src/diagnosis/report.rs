@@ -28,6 +28,28 @@ pub fn to_json(inputs: &[Input], diagnosis: &Diagnosis) -> Value {
     })
 }
 
+/// Builds the [`to_json`] object with `redact` applied to every string value, for
+/// a JSON report that leaves the page. Object keys are the schema's field names
+/// and stay as they are.
+pub fn to_json_redacted(
+    inputs: &[Input],
+    diagnosis: &Diagnosis,
+    redact: &dyn Fn(&str) -> String,
+) -> Value {
+    let mut value = to_json(inputs, diagnosis);
+    redact_strings(&mut value, redact);
+    value
+}
+
+fn redact_strings(value: &mut Value, redact: &dyn Fn(&str) -> String) {
+    match value {
+        Value::String(text) => *text = redact(text),
+        Value::Array(items) => items.iter_mut().for_each(|item| redact_strings(item, redact)),
+        Value::Object(map) => map.values_mut().for_each(|item| redact_strings(item, redact)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 fn input_json(input: &Input) -> Value {
     let parsed = &input.parsed;
     let mut object = json!({
@@ -404,6 +426,16 @@ mod tests {
         for (name, text, expected) in cases {
             assert_eq!(escape_prose(text), expected, "case {name}");
         }
+    }
+
+    #[test]
+    fn json_redaction_reaches_nested_strings() {
+        let inputs = [Input::parse("peer-10.0.0.1.log", "x")];
+        let redact = |text: &str| text.replace("10.0.0.1", "<ip-1>");
+        let value = to_json_redacted(&inputs, &Diagnosis::default(), &redact);
+        assert_eq!(value["inputs"][0]["name"], "peer-<ip-1>.log");
+        assert_eq!(value["inputs"][0]["kind"], "other");
+        assert!(value.get("findings").is_some_and(Value::is_array));
     }
 
     #[test]
