@@ -176,7 +176,10 @@ fn shared(case: &Case) -> Shared {
         };
         issue_link::build_issue_link(&redacted, &Config::default())
     });
-    Shared { markdown: redact(&markdown), link }
+    // The page renders the report again with each piece redacted, so that
+    // placeholders in prose are escaped for Markdown.
+    let markdown = report::to_markdown_redacted(&inputs, &diagnosis, &redact);
+    Shared { markdown, link }
 }
 
 fn render_snapshot(shared: &Shared) -> String {
