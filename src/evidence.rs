@@ -1,16 +1,81 @@
 //! The evidence panel: pastes and files, each kept as a named item with its
 //! detected kind and the parser's warnings.
 
+use std::time::Duration;
+
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::browser;
 use crate::state::{use_wizard, Paste, Wizard};
 
 /// Number of parser warnings listed per paste before "and N more".
 const SHOWN_WARNINGS: usize = 5;
+
+/// Size in bytes above which a paste or file shows the busy state before it
+/// is parsed. Parsing and diagnosing run on the main thread, so the page does
+/// not respond until they end. The release build in headless Chromium reads
+/// a 4.2 MiB /stats dump in about 0.65 s (scripts/bench.sh, 2 shared cores),
+/// so this size takes an estimated 80 ms. That is under 100 ms, the usual
+/// guideline for a response to input that still feels immediate.
+const BUSY_THRESHOLD_BYTES: usize = 512 * 1024;
+
+/// The pastes and files being read, by name, while the busy state is shown.
+#[derive(Clone, Copy)]
+struct Busy(RwSignal<Vec<String>>);
+
+impl Busy {
+    /// Runs `add` at once for small evidence. For evidence above
+    /// [`BUSY_THRESHOLD_BYTES`] it first shows the busy state and lets the
+    /// browser paint it, then runs `add` and the diagnosis, then hides it.
+    fn add(self, wizard: Wizard, label: String, bytes: usize, add: impl FnOnce() + 'static) {
+        if bytes <= BUSY_THRESHOLD_BYTES {
+            add();
+            return;
+        }
+        let entry = format!("{label} ({})", megabytes(bytes));
+        self.0.update(|names| names.push(entry.clone()));
+        spawn_local(async move {
+            after_next_paint().await;
+            add();
+            // The findings memo runs here, inside the busy state, instead of
+            // when the findings panel renders after it.
+            wizard.diagnosis.with_untracked(|_| ());
+            self.0.update(|names| {
+                if let Some(index) = names.iter().position(|name| *name == entry) {
+                    names.remove(index);
+                }
+            });
+        });
+    }
+
+    fn is_busy(self) -> bool {
+        self.0.with(|names| !names.is_empty())
+    }
+}
+
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// Resolves after the browser has painted the next frame: a timeout queued
+/// from a requestAnimationFrame callback runs once that frame is drawn.
+async fn after_next_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    let _ = resolve.call0(&JsValue::NULL);
+                },
+                Duration::ZERO,
+            );
+        });
+    });
+    let _ = JsFuture::from(promise).await;
+}
 
 /// The paste area, the file input and the list of pastes.
 #[component]
@@ -19,6 +84,7 @@ pub fn EvidencePanel() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let dragging = RwSignal::new(false);
+    let busy = Busy(RwSignal::new(Vec::new()));
 
     let add_paste = move || {
         let pasted = text.get_untracked();
@@ -26,9 +92,15 @@ pub fn EvidencePanel() -> impl IntoView {
             wizard.announcement.set("The paste area is empty: paste some evidence first.".into());
             return;
         }
-        wizard.add_evidence(&name.get_untracked(), &pasted);
+        let pasted_name = name.get_untracked();
+        let label = if pasted_name.trim().is_empty() {
+            "the paste".to_string()
+        } else {
+            pasted_name.trim().to_string()
+        };
         text.set(String::new());
         name.set(String::new());
+        busy.add(wizard, label, pasted.len(), move || wizard.add_evidence(&pasted_name, &pasted));
     };
     let on_keydown = move |event: ev::KeyboardEvent| {
         if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
@@ -39,7 +111,7 @@ pub fn EvidencePanel() -> impl IntoView {
     let on_files = move |event: ev::Event| {
         let input = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
         let Some(input) = input else { return };
-        read_files(wizard, browser::files_of(input.files()));
+        read_files(wizard, busy, browser::files_of(input.files()));
         // Clearing lets the same file be chosen again after it was removed.
         input.set_value("");
     };
@@ -47,7 +119,7 @@ pub fn EvidencePanel() -> impl IntoView {
         event.prevent_default();
         dragging.set(false);
         let files = browser::files_of(event.data_transfer().and_then(|d| d.files()));
-        read_files(wizard, files);
+        read_files(wizard, busy, files);
     };
     let on_dragover = move |event: ev::DragEvent| {
         event.prevent_default();
@@ -55,7 +127,11 @@ pub fn EvidencePanel() -> impl IntoView {
     };
 
     view! {
-        <section class="panel evidence" aria-labelledby="evidence-heading">
+        <section
+            class="panel evidence"
+            aria-labelledby="evidence-heading"
+            aria-busy=move || if busy.is_busy() { "true" } else { "false" }
+        >
             <h2 id="evidence-heading">"Evidence"</h2>
             <p class="hint">
                 "Paste what Envoy shows you: admin /stats or /certs output, log lines, PEM certificates, or the target group description. It is read in this browser and sent nowhere."
@@ -92,7 +168,13 @@ pub fn EvidencePanel() -> impl IntoView {
                     prop:value=move || name.get()
                     on:input:target=move |event| name.set(event.target().value())
                 />
-                <button type="button" class="primary" data-testid="evidence-add" on:click=move |_| add_paste()>
+                <button
+                    type="button"
+                    class="primary"
+                    data-testid="evidence-add"
+                    disabled=move || busy.is_busy()
+                    on:click=move |_| add_paste()
+                >
                     "Add paste"
                 </button>
             </div>
@@ -106,6 +188,7 @@ pub fn EvidencePanel() -> impl IntoView {
             {move || wizard.storage_problem.get().map(|problem| view! {
                 <p class="notice warning" data-testid="storage-problem">{problem}</p>
             })}
+            <BusyStatus busy=busy />
             <PasteList />
         </section>
     }
@@ -134,11 +217,38 @@ fn HostField() -> impl IntoView {
     }
 }
 
-fn read_files(wizard: Wizard, files: Vec<web_sys::File>) {
+/// Renders a polite live region that names the pastes being read while the
+/// busy state is shown. The region stays in the page, so screen readers
+/// announce what appears in it.
+#[component]
+fn BusyStatus(busy: Busy) -> impl IntoView {
+    let message = move || {
+        busy.0.with(|names| {
+            (!names.is_empty()).then(|| {
+                view! {
+                    <p class="notice busy" data-testid="evidence-busy">
+                        {format!(
+                            "Reading {}. The page does not respond until the evidence is parsed and diagnosed.",
+                            names.join(", ")
+                        )}
+                    </p>
+                }
+            })
+        })
+    };
+    view! { <div role="status" aria-live="polite">{message}</div> }
+}
+
+fn read_files(wizard: Wizard, busy: Busy, files: Vec<web_sys::File>) {
     for file in files {
         spawn_local(async move {
             match browser::read_file_bytes(&file).await {
-                Ok(bytes) => wizard.add_evidence_bytes(&file.name(), bytes),
+                Ok(bytes) => {
+                    let name = file.name();
+                    let size = bytes.len();
+                    let add = move || wizard.add_evidence_bytes(&name, bytes);
+                    busy.add(wizard, file.name(), size, add);
+                }
                 Err(err) => {
                     wizard.announcement.set(format!("Reading {} failed: {err}", file.name()))
                 }

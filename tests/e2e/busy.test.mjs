@@ -1,0 +1,118 @@
+// The busy state of the evidence panel: parsing and diagnosing run on the
+// page's main thread, so a large paste shows a busy notice, and the browser
+// paints it, before the parse starts. When the parse ends, the notice goes
+// and the page responds again.
+
+import { generateEnvoyStats } from '../bench/stats.mjs';
+import { test } from './lib/harness.mjs';
+import { assert, fixture, openApp, pasteEvidence } from './lib/page.mjs';
+
+// About 20 MB of /stats text (the generator writes about 87 bytes a line).
+const LARGE_LINES = 240_000;
+const LARGE_BYTES = 20_000_000;
+const PASTE_NAME = 'mesh-stats.txt';
+
+// Pastes window.__paste with a click on evidence-add, and returns a timeline
+// of the page: when the busy notice came and went, when the paste's item
+// appeared, and the time of every animation frame in between.
+async function pasteAndRecord(page, name) {
+  return page.evaluate(async (pasteName) => {
+    const section = document.querySelector('[data-testid="evidence-input"]').closest('section');
+    const input = document.querySelector('[data-testid="evidence-input"]');
+    const nameField = document.querySelector('[data-testid="evidence-name"]');
+    const add = document.querySelector('[data-testid="evidence-add"]');
+    const timeline = { frames: [] };
+
+    let recording = true;
+    const onFrame = () => {
+      timeline.frames.push(performance.now());
+      if (recording) requestAnimationFrame(onFrame);
+    };
+    requestAnimationFrame(onFrame);
+
+    const observer = new MutationObserver(() => {
+      const now = performance.now();
+      const busy = document.querySelector('[data-testid="evidence-busy"]');
+      if (busy && timeline.busyShown === undefined) {
+        timeline.busyShown = now;
+        timeline.busyText = busy.textContent;
+        timeline.busyInLiveRegion = busy.closest('[role="status"][aria-live="polite"]') !== null;
+        timeline.ariaBusyWhileBusy = section.getAttribute('aria-busy');
+        timeline.addDisabledWhileBusy = add.disabled;
+      }
+      if (!busy && timeline.busyShown !== undefined && timeline.busyGone === undefined) timeline.busyGone = now;
+      if (timeline.itemShown === undefined && document.querySelector('[data-testid="evidence-item"]')) {
+        timeline.itemShown = now;
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+
+    nameField.value = pasteName;
+    nameField.dispatchEvent(new Event('input', { bubbles: true }));
+    input.value = window.__paste;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    timeline.clicked = performance.now();
+    add.click();
+
+    const deadline = performance.now() + 60_000;
+    while (timeline.itemShown === undefined || (timeline.busyShown !== undefined && timeline.busyGone === undefined)) {
+      if (performance.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    recording = false;
+    observer.disconnect();
+    timeline.ariaBusyAfter = section.getAttribute('aria-busy');
+    timeline.kind = document.querySelector('[data-testid="evidence-item"]')?.dataset.kind ?? null;
+    return timeline;
+  }, name);
+}
+
+test('20 MB paste shows busy state first', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  // Generated in the page, so 20 MB never cross the DevTools protocol.
+  const bytes = await page.evaluate(`(() => {
+    const generate = ${generateEnvoyStats.toString()};
+    window.__paste = generate(${LARGE_LINES}).text;
+    return window.__paste.length;
+  })()`);
+  assert.ok(bytes >= LARGE_BYTES, `the paste has ${bytes} bytes`);
+
+  const t = await pasteAndRecord(page, PASTE_NAME);
+
+  assert.ok(t.busyShown !== undefined, 'the busy notice appeared');
+  const framesBeforeBusy = t.frames.filter((frame) => frame > t.clicked && frame < t.busyShown);
+  assert.equal(framesBeforeBusy.length, 0, 'the first frame after the click shows the busy notice');
+  assert.ok(t.itemShown !== undefined, 'the paste was read within 60 s');
+  assert.ok(t.busyShown < t.itemShown, 'the busy notice came before the parsed paste');
+  const paintedWhileBusy = t.frames.some((frame) => frame > t.busyShown && frame < t.itemShown);
+  assert.ok(paintedWhileBusy, 'the browser drew a frame with the busy notice before the parse started');
+  assert.match(t.busyText, new RegExp(`Reading ${PASTE_NAME} \\(2\\d\\.\\d MB\\)`));
+  assert.equal(t.busyInLiveRegion, true, 'the notice is in a polite live region');
+  assert.equal(t.ariaBusyWhileBusy, 'true');
+  assert.equal(t.addDisabledWhileBusy, true, 'the add button is disabled while busy');
+
+  assert.ok(t.busyGone !== undefined, 'the busy notice went away');
+  assert.equal(t.ariaBusyAfter, 'false');
+  assert.equal(t.kind, 'stats-text');
+
+  // The page responds again: the add button works for the next paste.
+  assert.equal(await page.locator('[data-testid="evidence-add"]').isDisabled(), false);
+  await pasteEvidence(page, 'notes', 'upstream connect error or disconnect/reset before headers');
+  assert.equal(await page.locator('[data-testid="evidence-item"]').count(), 2);
+});
+
+test('small paste skips the busy state', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  await page.evaluate((text) => {
+    window.__paste = text;
+  }, fixture('contour-healthy-tls-stats.txt'));
+
+  const t = await pasteAndRecord(page, 'contour.txt');
+
+  assert.equal(t.busyShown, undefined, 'no busy notice for a small paste');
+  assert.ok(t.itemShown !== undefined, 'the paste was read');
+  assert.equal(t.kind, 'stats-text');
+  assert.equal(t.ariaBusyAfter, 'false');
+});
