@@ -85,7 +85,7 @@ pub fn DownloadButton(
     let save = move |_| {
         let name = file_name.get_value();
         let message = match save_text(&name, &text.get_untracked()) {
-            Ok(()) => format!("Saved the report as {name}."),
+            Ok(()) => format!("Started the download of {name}."),
             Err(error) => format!("Saving {name} failed: {error}. Use the copy button instead."),
         };
         wizard.announcement.set(message);

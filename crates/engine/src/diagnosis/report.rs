@@ -322,7 +322,8 @@ fn escape_prose(text: &str) -> String {
     if !text.contains('<') {
         return text.to_string();
     }
-    let paired = text.matches('`').count().is_multiple_of(2);
+    // `is_multiple_of` needs Rust 1.87, above the workspace's 1.85.
+    let paired = text.matches('`').count() % 2 != 1;
     let mut out = String::with_capacity(text.len() + 8);
     let mut in_code = false;
     for c in text.chars() {
