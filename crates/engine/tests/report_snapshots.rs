@@ -104,9 +104,9 @@ fn run(case: &Case) -> (Vec<Input>, Diagnosis) {
 /// walk takes the answers that the findings give, and the conclusion is the one
 /// the walk reaches, else the first one in the tree for the top finding's code.
 ///
-/// NOTE: where the person would answer the remaining steps, the fallback may pick
-/// another conclusion of the same code than the person reaches. For a peer alert
-/// (case 20) it takes the backend-certificate conclusion, not the client one.
+/// NOTE: when the evidence leaves a step before the conclusion unanswered, the
+/// fallback decides, and where a code has several conclusions it may pick
+/// another one than the person reaches by answering.
 fn issue_report(case: &Case, diagnosis: &Diagnosis) -> Option<IssueReport> {
     let tree = Tree::builtin().expect("built-in tree is valid");
     let symptom = case.symptom.unwrap_or(DEFAULT_SYMPTOM);
