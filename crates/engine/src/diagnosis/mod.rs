@@ -10,6 +10,7 @@ pub mod findings;
 pub mod rank;
 pub mod report;
 mod rules;
+pub mod tls_counters;
 
 use std::fmt;
 
