@@ -24,8 +24,12 @@
 // or the browser is missing.
 //
 // Usage: node tests/bench/bench.mjs [--lines N] [--runs N] [--dist DIR] [--profile]
+//                                   [--profile-out FILE] [--no-10x]
+//   --profile-out FILE profiles as --profile does and also writes the V8 CPU
+//   profile (JSON, the .cpuprofile format) to FILE.
+//   --no-10x skips the run on ten times the lines, which takes the longest.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +46,8 @@ const SIZE_BUDGET_BYTES = 300 * 1024;
 const RATIO_BUDGET = 1.0;
 const RATIO_BUDGET_10X = 11;
 const JSON_PARSE_REPEATS = 5;
+// Functions listed by --profile, by self time.
+const PROFILE_TOP_FUNCTIONS = 25;
 // A measurement that takes longer than this is reported as not finished.
 const MEASURE_TIMEOUT_MS = 10 * 60 * 1000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,11 +62,17 @@ const CHROMIUM_ARGS = [
 ];
 
 function parseArgs(argv) {
-  const options = { lines: 50_000, runs: 3, dist: join(ROOT, 'dist'), profile: false };
+  const options = { lines: 50_000, runs: 3, dist: join(ROOT, 'dist'), profile: false, profileOut: null, large: true };
   for (let i = 0; i < argv.length; i += 1) {
     const value = Number(argv[i + 1]);
     if (argv[i] === '--profile') {
       options.profile = true;
+    } else if (argv[i] === '--profile-out' && argv[i + 1]) {
+      options.profile = true;
+      options.profileOut = resolve(argv[i + 1]);
+      i += 1;
+    } else if (argv[i] === '--no-10x') {
+      options.large = false;
     } else if (argv[i] === '--dist' && argv[i + 1]) {
       options.dist = resolve(argv[i + 1]);
       i += 1;
@@ -71,7 +83,7 @@ function parseArgs(argv) {
       options.runs = value;
       i += 1;
     } else {
-      throw new Error(`bench.mjs: invalid argument ${argv[i]} (expected --lines N, --runs N, --dist DIR or --profile)`);
+      throw new Error(`bench.mjs: invalid argument ${argv[i]} (expected --lines N, --runs N, --dist DIR, --profile, --profile-out FILE or --no-10x)`);
     }
   }
   return options;
@@ -231,7 +243,7 @@ async function measure(browser, server, lines, runs) {
 // glue), in garbage collection, or in the browser's own work outside
 // JavaScript, which V8 counts as "(program)" (style, layout, paint, the DOM).
 // The profiler slows the run down, so these times are not the measurement.
-async function profile(browser, server, lines) {
+async function profile(browser, server, lines, outFile) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
@@ -245,7 +257,8 @@ async function profile(browser, server, lines) {
     await cdp.send('Profiler.start');
     await timeWizard(page);
     const { profile: result } = await cdp.send('Profiler.stop');
-    return categorize(result);
+    if (outFile) await writeFile(outFile, JSON.stringify(result));
+    return { categories: categorize(result), functions: selfTimes(result) };
   } finally {
     await context.close();
   }
@@ -272,6 +285,25 @@ function categorize(cpuProfile) {
     totals.set(category, (totals.get(category) ?? 0) + delta);
   }
   return [...totals].filter(([category]) => category !== 'idle').sort((a, b) => b[1] - a[1]);
+}
+
+// Self time of each function in a V8 CPU profile, largest first. Wasm functions
+// are named only when the module keeps its "name" section. A release build of
+// trunk strips that section, so its functions show as `$func123`.
+function selfTimes(cpuProfile) {
+  const nameOf = new Map();
+  for (const node of cpuProfile.nodes) {
+    const { functionName, url } = node.callFrame;
+    nameOf.set(node.id, `${functionName || '(anonymous)'} ${url.split('/').pop()}`.trim());
+  }
+  const totals = new Map();
+  const { samples, timeDeltas } = cpuProfile;
+  for (let i = 0; i < samples.length; i += 1) {
+    const delta = (timeDeltas[i + 1] ?? 0) / 1000;
+    const name = nameOf.get(samples[i]);
+    totals.set(name, (totals.get(name) ?? 0) + delta);
+  }
+  return [...totals].filter(([name]) => name !== '(idle)').sort((a, b) => b[1] - a[1]);
 }
 
 function printRun(label, results) {
@@ -327,8 +359,9 @@ async function main() {
     const figures = {};
     for (const [label, lines, runs] of [
       ['1x', options.lines, options.runs],
-      ['10x', options.lines * 10, 1],
+      ['10x', options.lines * 10, options.large ? 1 : 0],
     ]) {
+      if (runs === 0) continue;
       try {
         figures[label] = printRun(label, await measure(browser, server, lines, runs));
       } catch (err) {
@@ -352,8 +385,13 @@ async function main() {
     if (options.profile) {
       console.log(`\n## Where the time goes (V8 sampling profile of one more ${options.lines}-line run)\n`);
       try {
-        for (const [category, time] of await profile(browser, server, options.lines)) {
+        const { categories, functions } = await profile(browser, server, options.lines, options.profileOut);
+        for (const [category, time] of categories) {
           console.log(`${ms(time).padStart(10)}  ${category}`);
+        }
+        console.log(`\nFunctions with the most self time (top ${PROFILE_TOP_FUNCTIONS}):\n`);
+        for (const [name, time] of functions.slice(0, PROFILE_TOP_FUNCTIONS)) {
+          console.log(`${ms(time).padStart(10)}  ${name.length > 110 ? `${name.slice(0, 107)}...` : name}`);
         }
       } catch (err) {
         console.log(`not profiled: ${err.message.split('\n')[0]}`);

@@ -2,7 +2,7 @@
 // custom section of a given name (exit 0 if it has, 1 if not). scripts/bench.sh
 // uses it to distinguish a debug build (with a "name" section) from a release build.
 //
-// Usage: node tests/bench/wasm-sections.mjs [--has NAME | --by-crate] FILE.wasm
+// Usage: node tests/bench/wasm-sections.mjs [--has NAME | --by-crate | --functions N] FILE.wasm
 
 import { readFileSync } from 'node:fs';
 
@@ -36,12 +36,11 @@ export function wasmSections(bytes) {
   return sections;
 }
 
-// Sums the code size of each crate, from the function bodies and the names
-// in the "name" section that wasm-ld writes (demangled, like
-// `core::fmt::write::h0123`). Needs a module that still has that section, such
-// as cargo's output before wasm-bindgen and wasm-opt:
-// target/wasm32-unknown-unknown/release/meshtls-web.wasm.
-export function codeSizeByCrate(bytes) {
+// Returns [name, body size in bytes] of each function, with the names in the
+// "name" section that wasm-ld writes (mangled, like `_ZN4core3fmt5write17h…E`).
+// Needs a module that still has that section, such as cargo's output before
+// wasm-bindgen and wasm-opt: target/wasm32-unknown-unknown/release/meshtls-web.wasm.
+export function functionSizes(bytes) {
   let offset = 0;
   const leb128 = () => {
     let value = 0;
@@ -119,9 +118,13 @@ export function codeSizeByCrate(bytes) {
     offset = end;
   }
 
+  return bodySizes.map((size, i) => [names.get(importedFunctions + i) ?? '(unnamed)', size]);
+}
+
+export function codeSizeByCrate(bytes) {
   const totals = new Map();
-  for (const [i, size] of bodySizes.entries()) {
-    const crate = crateOf(names.get(importedFunctions + i) ?? '(unnamed)');
+  for (const [name, size] of functionSizes(bytes)) {
+    const crate = crateOf(name);
     totals.set(crate, (totals.get(crate) ?? 0) + size);
   }
   return [...totals].sort((a, b) => b[1] - a[1]);
@@ -156,6 +159,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.log(`${(size / 1024).toFixed(1).padStart(8)} KiB  ${((100 * size) / total).toFixed(1).padStart(5)}%  ${crate}`);
     }
     console.log(`${(total / 1024).toFixed(1).padStart(8)} KiB  total code`);
+    process.exit(0);
+  }
+  if (args[0] === '--functions') {
+    const count = Number(args[1]);
+    const rows = functionSizes(readFileSync(args[2])).sort((a, b) => b[1] - a[1]);
+    for (const [name, size] of rows.slice(0, count)) {
+      console.log(`${(size / 1024).toFixed(1).padStart(8)} KiB  ${name}`);
+    }
     process.exit(0);
   }
   const has = args[0] === '--has' ? args[1] : null;
