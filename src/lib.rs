@@ -4,6 +4,7 @@
 
 mod app;
 mod browser;
+mod certs;
 mod conclusion;
 mod copy;
 mod evidence;

@@ -25,6 +25,9 @@ pub struct SavedPaste {
     /// Line of the first invalid UTF-8 sequence of the file it came from.
     #[serde(default)]
     pub invalid_utf8_line: Option<usize>,
+    /// The paste is marked as the trust bundle.
+    #[serde(default)]
+    pub trust_bundle: bool,
 }
 
 /// Serializes the pastes that may be stored; returns the JSON and the names
@@ -42,6 +45,7 @@ pub fn encode_pastes(evidence: &Evidence) -> (String, Vec<String>) {
             text: input.text.clone(),
             keys_removed: paste.keys_removed,
             invalid_utf8_line: paste.invalid_utf8_line,
+            trust_bundle: paste.trust_bundle,
         });
     }
     let json = serde_json::to_string(&saved).unwrap_or_else(|_| "[]".to_string());

@@ -44,6 +44,8 @@ pub struct Paste {
     pub keys_removed: usize,
     /// Line of the first byte sequence of a file that was not UTF-8.
     pub invalid_utf8_line: Option<usize>,
+    /// The person marked this paste as the trust bundle (the client policy's CA).
+    pub trust_bundle: bool,
 }
 
 /// The warning for a file that is not valid UTF-8, worded as the `meshtls`
@@ -104,9 +106,27 @@ impl Evidence {
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
             keys_removed,
             invalid_utf8_line,
+            trust_bundle: false,
         };
         self.pastes.push(paste);
         self.inputs.push(input);
+    }
+
+    /// Returns the pastes marked as the trust bundle, for `Options::trust_bundle`.
+    /// They also stay in the evidence. The certificate cases shared by the
+    /// browser and CLI tests check that the codes match `meshtls diagnose
+    /// --trust-bundle`, where the bundle files are not evidence.
+    pub fn trust_bundle_inputs(&self) -> Vec<Input> {
+        self.iter()
+            .filter(|(paste, _)| paste.trust_bundle)
+            .map(|(_, input)| input.clone())
+            .collect()
+    }
+
+    fn set_trust_bundle(&mut self, id: u64, marked: bool) {
+        if let Some(paste) = self.pastes.iter_mut().find(|paste| paste.id == id) {
+            paste.trust_bundle = marked;
+        }
     }
 
     fn remove(&mut self, id: u64) {
@@ -184,7 +204,7 @@ impl Wizard {
                     host,
                     symptom: symptom_id
                         .with(|id| id.as_deref().and_then(DiagnosisSymptom::from_id)),
-                    trust_bundle: Vec::new(),
+                    trust_bundle: evidence.with(Evidence::trust_bundle_inputs),
                 };
                 Arc::new(evidence.with(|e| diagnose(e, &options)))
             },
@@ -303,6 +323,7 @@ impl Wizard {
             text: redacted.text,
             keys_removed: redacted.keys_removed,
             invalid_utf8_line: None,
+            trust_bundle: false,
         };
         self.insert_evidence(paste);
     }
@@ -318,6 +339,7 @@ impl Wizard {
             text: redacted.text,
             keys_removed: redacted.keys_removed,
             invalid_utf8_line: decoded.invalid_at,
+            trust_bundle: false,
         };
         self.insert_evidence(paste);
     }
@@ -330,6 +352,7 @@ impl Wizard {
             text: redacted.text,
             keys_removed: saved.keys_removed + redacted.keys_removed,
             invalid_utf8_line: saved.invalid_utf8_line,
+            trust_bundle: saved.trust_bundle,
         };
         self.insert_evidence(paste);
     }
@@ -342,8 +365,14 @@ impl Wizard {
             input.parsed.warnings.insert(0, Warning::at_line(line, INVALID_UTF8));
         }
         self.evidence.update(|evidence| {
-            evidence.push(id, input, paste.keys_removed, paste.invalid_utf8_line)
+            evidence.push(id, input, paste.keys_removed, paste.invalid_utf8_line);
+            evidence.set_trust_bundle(id, paste.trust_bundle);
         });
+    }
+
+    /// Marks or unmarks paste `id` as the trust bundle that chains are verified against.
+    pub fn mark_trust_bundle(self, id: u64, marked: bool) {
+        self.evidence.update(|evidence| evidence.set_trust_bundle(id, marked));
     }
 
     pub fn remove_evidence(self, id: u64) {

@@ -584,3 +584,9 @@ fn timeline(certificates: &[CertificateView], now: i64) -> Timeline {
     let end = end.saturating_add(margin).max(start.saturating_add(1));
     Timeline { start, end }
 }
+
+/// Formats unix seconds as the UTC date `YYYY-MM-DD`, for axis labels.
+pub fn utc_date(seconds: i64) -> String {
+    let full = format_utc(seconds);
+    full.get(..10).map_or_else(|| full.clone(), str::to_string)
+}
