@@ -253,7 +253,7 @@ fn RuledOutList() -> impl IntoView {
                 view! {
                     <div class="ruled-out">
                         <h3>"Ruled out"</h3>
-                        <ul data-testid="ruled-out">{items}</ul>
+                        <ul data-testid="conclusion-ruled-out">{items}</ul>
                     </div>
                 }
             })

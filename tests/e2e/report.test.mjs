@@ -119,7 +119,7 @@ test('conclusion quotes evidence and lists ruled-out causes', async ({ server, n
   assert.ok(unknownProtocol.text.startsWith('openssl_s_client.txt:2'), unknownProtocol.text);
 
   // Ruled out: every certificate cause, with the reason and the line that shows it.
-  const ruledOut = conclusion.locator('[data-testid="ruled-out"]');
+  const ruledOut = conclusion.locator('[data-testid="conclusion-ruled-out"]');
   const codes = await ruledOut
     .locator('[data-testid="ruled-out-item"]')
     .evaluateAll((els) => els.map((el) => el.dataset.code));
