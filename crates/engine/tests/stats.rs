@@ -443,3 +443,63 @@ fn prometheus_degenerate_names_found_by_name() {
         }
     }
 }
+
+/// The text format declares no types, so the kind comes from Envoy's gauge names.
+#[test]
+fn text_kind_from_name() {
+    let cases = [
+        ("cluster.a.membership_healthy", StatKind::Gauge),
+        ("cluster.a.upstream_cx_active", StatKind::Gauge),
+        ("cluster.a.upstream_cx_rx_bytes_buffered", StatKind::Gauge),
+        ("cluster.a.circuit_breakers.default.cx_open", StatKind::Gauge),
+        ("cluster.a.circuit_breakers.default.remaining_cx", StatKind::Gauge),
+        ("server.days_until_first_cert_expiring", StatKind::Gauge),
+        ("server.seconds_until_first_ocsp_response_expiring", StatKind::Gauge),
+        ("listener_manager.total_filter_chains_draining", StatKind::Gauge),
+        ("version", StatKind::Gauge),
+        ("cluster.a.upstream_cx_total", StatKind::Counter),
+        ("cluster.a.ssl.handshake", StatKind::Counter),
+        ("cluster.a.version_text_count", StatKind::Counter),
+        ("cluster.a.health_check.healthy_extra", StatKind::Counter),
+        ("cluster.a.membership", StatKind::Counter),
+    ];
+    for (name, kind) in cases {
+        let (stats, _) = stats::parse_text(&format!("{name}: 3"), 1);
+        assert_eq!(stats.get(name).map(|stat| stat.kind), Some(kind), "{name}");
+    }
+}
+
+/// A run of stats of one dotless cluster ends where a cluster whose name extends it
+/// with a dot begins; the two scopes stay apart.
+#[test]
+fn dotted_cluster_after_dotless_run() {
+    let text = "cluster.web.upstream_cx_total: 1\n\
+                cluster.web.ssl.handshake: 2\n\
+                cluster.web.v2.upstream_cx_total: 3\n\
+                cluster.web.v2.ssl.handshake: 4\n\
+                cluster.web.upstream_rq_total: 5\n";
+    let (stats, warnings) = stats::parse_text(text, 1);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let names: Vec<&str> = stats.clusters().iter().map(|scope| scope.name()).collect();
+    assert_eq!(names, ["web", "web.v2"]);
+    assert_eq!(stats.counter("cluster.web.ssl.handshake"), Some((2, 2)));
+    assert_eq!(stats.counter("cluster.web.v2.ssl.handshake"), Some((4, 4)));
+    assert_eq!(stats.counter("cluster.web.upstream_rq_total"), Some((5, 5)));
+    assert_eq!(stats.cluster("web").map(|scope| scope.stats().len()), Some(3));
+}
+
+/// Dotless cluster names where one starts with another: each stat goes to its own.
+#[test]
+fn dotless_clusters_sharing_a_prefix() {
+    let text = "cluster.web.upstream_cx_total: 1\n\
+                cluster.webx.upstream_cx_total: 2\n\
+                cluster.web.ssl.handshake: 3\n\
+                cluster.webx.ssl.handshake: 4\n";
+    let (stats, warnings) = stats::parse_text(text, 1);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let names: Vec<&str> = stats.clusters().iter().map(|scope| scope.name()).collect();
+    assert_eq!(names, ["web", "webx"]);
+    assert_eq!(stats.counter("cluster.web.ssl.handshake"), Some((3, 3)));
+    assert_eq!(stats.counter("cluster.webx.upstream_cx_total"), Some((2, 2)));
+    assert_eq!(stats.cluster("webx").map(|scope| scope.stats().len()), Some(2));
+}

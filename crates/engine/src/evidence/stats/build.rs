@@ -32,7 +32,18 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
     let mut last_cluster: Option<(String, usize)> = None;
     for raw in raws {
         let RawStat { stat, scope } = raw;
-        let slot = {
+        // When no established cluster name has a dot, `names::classify` cuts a cluster
+        // stat at its first dot and finds the previous stat's dotless cluster there, so
+        // a stat that continues that cluster skips classifying.
+        let continued = match (&scope, &last_cluster) {
+            (None, Some((last, position))) if max_known_dots == 0 && !last.contains('.') => {
+                continues_cluster(&stat.name, last).then_some(*position)
+            }
+            _ => None,
+        };
+        let slot = if let Some(position) = continued {
+            Slot::Cluster(position)
+        } else {
             let key = match &scope {
                 Some((key, _)) => key.as_borrowed(),
                 None => {
@@ -74,6 +85,13 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
         stats.len += 1;
     }
     stats
+}
+
+/// Whether `name` is `cluster.<cluster>.<stat>`.
+fn continues_cluster(name: &str, cluster: &str) -> bool {
+    name.strip_prefix("cluster.")
+        .and_then(|rest| rest.strip_prefix(cluster))
+        .is_some_and(|rest| rest.starts_with('.'))
 }
 
 fn dots(name: &str) -> usize {
@@ -167,42 +185,47 @@ fn slot_for(stats: &mut Stats, key: ScopeKey<&str>, from_prometheus: bool) -> Sl
 // NOTE: a gauge not in these rules is taken for a counter, which only matters to
 // `Stats::delta` (it subtracts counters).
 pub(crate) fn is_gauge_name(name: &str) -> bool {
-    let last = name.rsplit('.').next().unwrap_or(name);
-    const GAUGES: &[&str] = &[
-        "membership_healthy",
-        "membership_degraded",
-        "membership_excluded",
-        "membership_total",
-        "max_host_weight",
-        "version",
-        "connected_state",
-        "live",
-        "state",
-        "uptime",
-        "concurrency",
-        "days_until_first_cert_expiring",
-        "seconds_until_first_ocsp_response_expiring",
-        "hot_restart_epoch",
-        "hot_restart_generation",
-        "total_connections",
-        "parent_connections",
-        "memory_allocated",
-        "memory_heap_size",
-        "memory_physical_size",
-        "active_clusters",
-        "warming_clusters",
-        "total_listeners_warming",
-        "total_listeners_active",
-        "total_listeners_draining",
-        "total_filter_chains_draining",
-        "workers_started",
-        "healthy",
-        "pending_requests",
-        "expiration_unix_time_in_seconds",
-        "lb_subsets_active",
-        "stats_recent_lookups",
-    ];
-    GAUGES.contains(&last)
+    // A byte search: `.` is ASCII, so it never sits inside a multi-byte character.
+    let last = match name.bytes().rposition(|byte| byte == b'.') {
+        Some(dot) => name.get(dot + 1..).unwrap_or_default(),
+        None => name,
+    };
+    let listed = matches!(
+        last,
+        "membership_healthy"
+            | "membership_degraded"
+            | "membership_excluded"
+            | "membership_total"
+            | "max_host_weight"
+            | "version"
+            | "connected_state"
+            | "live"
+            | "state"
+            | "uptime"
+            | "concurrency"
+            | "days_until_first_cert_expiring"
+            | "seconds_until_first_ocsp_response_expiring"
+            | "hot_restart_epoch"
+            | "hot_restart_generation"
+            | "total_connections"
+            | "parent_connections"
+            | "memory_allocated"
+            | "memory_heap_size"
+            | "memory_physical_size"
+            | "active_clusters"
+            | "warming_clusters"
+            | "total_listeners_warming"
+            | "total_listeners_active"
+            | "total_listeners_draining"
+            | "total_filter_chains_draining"
+            | "workers_started"
+            | "healthy"
+            | "pending_requests"
+            | "expiration_unix_time_in_seconds"
+            | "lb_subsets_active"
+            | "stats_recent_lookups"
+    );
+    listed
         || last.ends_with("_active")
         || last.ends_with("_buffered")
         || last.ends_with("_open")

@@ -43,7 +43,9 @@ pub(crate) fn parse_lines(
 
 fn parse_cleaned(lines: &[Cow<'_, str>], first_line: usize) -> (Stats, Vec<Warning>) {
     let mut warnings = Vec::new();
-    let mut raws: Vec<RawStat> = Vec::new();
+    // Nearly every line of a dump is a stat, so one allocation is enough for all of
+    // them. Growing the vector instead would copy the stats read so far at each step.
+    let mut raws: Vec<RawStat> = Vec::with_capacity(lines.len());
     // A `histogram_buckets=detailed` stat prints `name:` alone, then indented lines.
     // NOTE: only its `summary=` quantiles are read; `totals=` and `intervals=` are skipped.
     let mut detailed: Option<usize> = None;
@@ -53,7 +55,7 @@ fn parse_cleaned(lines: &[Cow<'_, str>], first_line: usize) -> (Stats, Vec<Warni
         let number = first_line + index;
         index += 1;
         let trimmed = line.trim();
-        if is_skipped(line) {
+        if is_skipped(line, trimmed) {
             continue;
         }
         if let (Some(position), true) = (detailed, line.starts_with([' ', '\t'])) {
@@ -121,9 +123,8 @@ fn parse_cleaned(lines: &[Cow<'_, str>], first_line: usize) -> (Stats, Vec<Warni
 
 /// Whether a line is not a stat and not worth a warning: blank, a comment or
 /// annotation (`# ...`), a shell command, a fence, a progress meter, a `grep`
-/// group separator, or an elision (`...`).
-fn is_skipped(line: &str) -> bool {
-    let trimmed = line.trim();
+/// group separator, or an elision (`...`). `trimmed` is `line.trim()`.
+fn is_skipped(line: &str, trimmed: &str) -> bool {
     if starts_like_a_name(trimmed) {
         // Not blank, a comment, a fence, a progress meter or an elision: only a prompt
         // is left to rule out.
