@@ -23,6 +23,11 @@ use crate::text::rich;
 /// width of the panel.
 const AXIS_WIDTH: f64 = 1000.0;
 
+/// Chains and certificate details rendered before "Show all". A pasted CA
+/// bundle, such as a system's 140-odd roots, would otherwise draw a chain and
+/// a details box for each root.
+const FIRST_SHOWN: usize = 20;
+
 /// A paste that contains at least one certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct CertificatePaste {
@@ -123,6 +128,7 @@ pub fn CertificatesPanel() -> impl IntoView {
             walker.as_ref().and_then(|walker| Symptom::from_id(&walker.symptom().id))
         })
     });
+    let show_all = RwSignal::new(false);
     let pictured = Memo::new(move |_| {
         let host = wizard.host.with(|host| Some(host.trim().to_string()).filter(|h| !h.is_empty()));
         let symptom = symptom.get();
@@ -144,7 +150,10 @@ pub fn CertificatesPanel() -> impl IntoView {
                         <TrustBundleToggle paste=paste />
                     </For>
                 </fieldset>
-                {move || pictured.get().map(|pictured| render(&pictured))}
+                {move || {
+                    let limit = if show_all.get() { usize::MAX } else { FIRST_SHOWN };
+                    pictured.get().map(|pictured| render(&pictured, limit, show_all))
+                }}
             </section>
         </Show>
     }
@@ -194,20 +203,38 @@ fn TrustBundleToggle(
     }
 }
 
-fn render(pictured: &Pictured) -> impl IntoView {
+/// Renders the trust origin, the first `limit` chains and the details of the
+/// first `limit` certificates, with a button that sets `show_all` when some
+/// are left out.
+fn render(pictured: &Pictured, limit: usize, show_all: RwSignal<bool>) -> impl IntoView {
     let view = &pictured.view;
     let notes = view.notes.iter().map(|note| view! { <li>{note.clone()}</li> }).collect_view();
     let chains = view
         .chains
         .iter()
+        .take(limit)
         .enumerate()
         .map(|(index, chain)| render_chain(index, chain, view))
         .collect_view();
     let details = view
         .certificates
         .iter()
+        .take(limit)
         .map(|cert| render_details(cert, place(pictured, cert.origin)))
         .collect_view();
+    let hidden = view.chains.len().max(view.certificates.len()) > limit;
+    let more = hidden.then(|| {
+        let label = format!(
+            "Show all {} chains and {} certificates",
+            view.chains.len(),
+            view.certificates.len()
+        );
+        view! {
+            <button type="button" data-testid="certs-more" on:click=move |_| show_all.set(true)>
+                {label}
+            </button>
+        }
+    });
 
     view! {
         <p class="trust-origin" data-testid="trust-origin">{format!("{}.", view.trust)}</p>
@@ -217,6 +244,7 @@ fn render(pictured: &Pictured) -> impl IntoView {
         {chains}
         <h4>"Certificate details"</h4>
         {details}
+        {more}
     }
 }
 

@@ -197,6 +197,23 @@ test('trust bundle mark survives a reload', async ({ server, newPage }) => {
   );
 });
 
+test('large CA bundle shown 20 at a time', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openAtTableTime(page, server);
+  await pasteEvidence(page, 'many-roots.pem', fixture('certs/many-roots.pem'));
+  await page.locator('[data-testid="cert-chain"]').first().waitFor();
+  assert.equal(await page.locator('[data-testid="cert-chain"]').count(), 20);
+  assert.equal(await page.locator('[data-testid="cert"]').count(), 20);
+
+  const more = page.locator('[data-testid="certs-more"]');
+  assert.equal(await more.textContent(), 'Show all 25 chains and 25 certificates');
+  await more.click();
+  await page.locator('[data-testid="cert-chain"]').nth(24).waitFor();
+  assert.equal(await page.locator('[data-testid="cert-chain"]').count(), 25);
+  assert.equal(await page.locator('[data-testid="cert"]').count(), 25);
+  assert.equal(await more.count(), 0, 'the button goes once everything is shown');
+});
+
 /** Returns the base64 lines of the private key blocks of a PEM text. */
 function keyLines(text) {
   const lines = [];

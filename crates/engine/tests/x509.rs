@@ -931,3 +931,12 @@ fn view_timeline_spans_all_and_now() {
     assert_eq!(timeline.percent(i64::MAX), 100.0);
     assert_eq!(view.certificates.first().map(|leaf| leaf.validity), Some(ValidityState::Expired));
 }
+
+#[test]
+fn view_many_roots_one_chain_each() {
+    let view = run_view(&ViewCase { input: &["many-roots.pem"], bundle: &[], now: NOW });
+    assert_eq!(view.certificates.len(), 25);
+    assert_eq!(view.chains.len(), 25);
+    assert!(view.chains.iter().all(|chain| chain.trusted));
+    assert_eq!(view.trust, TrustOrigin::SelfSignedPasted { certificates: 25 });
+}
