@@ -8,12 +8,12 @@
 //! never reads a clock.
 
 use leptos::prelude::*;
-use meshtls_engine::diagnosis::{Input, Symptom};
+use meshtls_engine::diagnosis::{certificate_checks, Input, Symptom};
 use meshtls_engine::evidence::Records;
 use meshtls_engine::x509::view::{
     self, CertificateView, CertificatesView, ChainView, LinkView, Origin, Timeline,
 };
-use meshtls_engine::x509::{Certificate, Checks, Role};
+use meshtls_engine::x509::Certificate;
 
 use crate::browser;
 use crate::state::{use_wizard, Evidence};
@@ -89,17 +89,7 @@ fn picture(
         return None;
     }
 
-    // The same inputs as the diagnosis's certificate rule gives the verifier.
-    let role = match symptom {
-        Some(Symptom::TlsClientPolicy | Symptom::TlsElb) => Some(Role::Server),
-        _ => None,
-    };
-    let checks = Checks {
-        now,
-        host,
-        role,
-        client_policy: !bundle.is_empty() && symptom == Some(Symptom::TlsClientPolicy),
-    };
+    let checks = certificate_checks(now, host, symptom, !bundle.is_empty());
     let view = view::view(&input, &bundle, &checks);
     Some(Pictured { view, evidence_places, bundle_places })
 }

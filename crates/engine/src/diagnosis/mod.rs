@@ -17,6 +17,7 @@ use std::fmt;
 use serde::Serialize;
 
 pub use findings::{Code, Family, Link, Severity, Spec};
+pub use rules::certificates::certificate_checks;
 
 use crate::evidence::{detect, ParsedInput, Warning};
 

@@ -65,17 +65,12 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
     } else {
         Trust::Bundle(&anchors)
     };
-    let role = match options.symptom {
-        Some(Symptom::TlsClientPolicy | Symptom::TlsElb) => Some(Role::Server),
-        _ => None,
-    };
-    let checks = Checks {
-        now: options.now,
-        host: options.host.as_deref(),
-        role,
-        client_policy: !options.trust_bundle.is_empty()
-            && options.symptom == Some(Symptom::TlsClientPolicy),
-    };
+    let checks = certificate_checks(
+        options.now,
+        options.host.as_deref(),
+        options.symptom,
+        !options.trust_bundle.is_empty(),
+    );
     let report = x509::verify(&certificates, trust, &checks);
 
     let guessed_bundle = match report.trust {
@@ -259,5 +254,27 @@ fn glued_pem_blocks(inputs: &[Input], out: &mut Collector) {
                 }
             }
         }
+    }
+}
+
+/// Builds the verifier's checks for a symptom. Under the client-policy and load
+/// balancer symptoms the pasted leaf is the backend's server certificate, and
+/// the client policy's CA rule applies only to a bundle given for that policy.
+/// The page's certificate picture calls this too, so both judge alike.
+pub fn certificate_checks(
+    now: i64,
+    host: Option<&str>,
+    symptom: Option<Symptom>,
+    has_bundle: bool,
+) -> Checks<'_> {
+    let role = match symptom {
+        Some(Symptom::TlsClientPolicy | Symptom::TlsElb) => Some(Role::Server),
+        _ => None,
+    };
+    Checks {
+        now,
+        host,
+        role,
+        client_policy: has_bundle && symptom == Some(Symptom::TlsClientPolicy),
     }
 }

@@ -4,7 +4,7 @@
 //! rules causes out, and requests more evidence through the [`Collector`];
 //! ranking and merging happen afterwards in [`super::rank`].
 
-mod certificates;
+pub(crate) mod certificates;
 mod certs;
 mod connectivity;
 mod counters;
