@@ -190,6 +190,7 @@ pub fn EvidencePanel() -> impl IntoView {
             })}
             <BusyStatus busy=busy />
             <PasteList />
+            <crate::bars::CounterBars />
             <crate::certs::CertificatesPanel />
         </section>
     }

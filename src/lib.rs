@@ -3,6 +3,7 @@
 //! pass it the person's answers and pastes.
 
 mod app;
+mod bars;
 mod browser;
 mod certs;
 mod conclusion;
