@@ -390,7 +390,7 @@ fn has_begin_marker(line: &str) -> bool {
 }
 
 fn classify(line: &str) -> Class {
-    let trimmed = line.trim();
+    let trimmed = stats::trim_line(line);
     // A line that starts with a letter (not curl's `Dload`) is no blank line, fence,
     // progress meter, comment or elision, so only the prompt check applies to it.
     let like_a_name = stats::starts_like_a_name(trimmed);
@@ -440,7 +440,7 @@ fn is_stat_line(line: &str) -> bool {
     if name.starts_with(['[', '"', '{', '<', '>', '*', '\'']) {
         return false;
     }
-    let value = value.trim();
+    let value = stats::trim_line(value);
     let number = value.strip_prefix('-').unwrap_or(value);
     (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
         || (value.starts_with('"') && value.ends_with('"') && value.len() >= 2)

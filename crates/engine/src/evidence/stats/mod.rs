@@ -21,7 +21,7 @@ pub use names::{
     decode_cluster_name, AppMeshCluster, AppMeshTarget, ClusterName, IstioCluster, MeshAndNode,
     TrafficDirection,
 };
-pub(crate) use plain::starts_like_a_name;
+pub(crate) use plain::{starts_like_a_name, trim_line};
 
 /// The admin output format a dump was read from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

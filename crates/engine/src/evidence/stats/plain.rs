@@ -54,7 +54,7 @@ fn parse_cleaned(lines: &[Cow<'_, str>], first_line: usize) -> (Stats, Vec<Warni
     while let Some(line) = lines.get(index) {
         let number = first_line + index;
         index += 1;
-        let trimmed = line.trim();
+        let trimmed = trim_line(line);
         if is_skipped(line, trimmed) {
             continue;
         }
@@ -136,6 +136,17 @@ fn is_skipped(line: &str, trimmed: &str) -> bool {
         || trimmed.trim_matches('.').is_empty()
 }
 
+/// Returns `line.trim()`. Stat lines start and end with visible ASCII, and telling
+/// that from two bytes is cheaper than decoding the characters at both ends.
+pub(crate) fn trim_line(line: &str) -> &str {
+    let visible = |byte: &u8| (0x21..0x7f).contains(byte);
+    let bytes = line.as_bytes();
+    if bytes.first().is_some_and(visible) && bytes.last().is_some_and(visible) {
+        return line;
+    }
+    line.trim()
+}
+
 /// Whether a trimmed line starts with a letter, as stat names do, and not with the
 /// `Dload` of curl's progress meter.
 pub(crate) fn starts_like_a_name(trimmed: &str) -> bool {
@@ -161,7 +172,7 @@ fn parse_line(line: &str, number: usize) -> Result<Parsed, String> {
         ));
     }
     let name = name.to_string();
-    let value = value.trim();
+    let value = trim_line(value);
     if value.is_empty() {
         return Ok(Parsed::DetailedHeader(name));
     }
@@ -260,7 +271,7 @@ fn parse_histogram(value: &str) -> Result<Histogram, String> {
 
 /// Reads a histogram number; `nan` (no sample in the interval) is `None`.
 fn parse_float(text: &str) -> Option<Option<f64>> {
-    let text = text.trim();
+    let text = trim_line(text);
     if text.eq_ignore_ascii_case("nan") {
         return Some(None);
     }
@@ -274,5 +285,32 @@ pub(crate) fn excerpt(text: &str) -> String {
         format!("{head}...")
     } else {
         head
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trim_line_matches_str_trim() {
+        let lines = [
+            "",
+            " ",
+            "a",
+            "a: 1",
+            " a: 1",
+            "a: 1 ",
+            "\ta: 1\r",
+            "\u{a0}a: 1",
+            "a: 1\u{3000}",
+            "é: 1",
+            "a: é",
+            "\u{7f}",
+            "\u{85}x",
+        ];
+        for line in lines {
+            assert_eq!(trim_line(line), line.trim(), "{line:?}");
+        }
     }
 }
