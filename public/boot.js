@@ -13,6 +13,12 @@
 
 // Prefix of the sessionStorage keys the page writes (src/persist.rs).
 const STORAGE_PREFIX = 'meshtls.';
+// Set by the reload button and removed at the first click or key press
+// after the reload. While it is set, src/panic.rs and this file treat an
+// error as one that came back before the person did anything, which the
+// restored evidence may cause.
+const RELOADED_AFTER_ERROR_KEY = 'meshtls.reloaded-after-error';
+const REPEAT_TEXT = 'The error came back right after the reload, so the kept evidence may be what causes it. Start over removes it from this tab.';
 
 const BANNER_TEXT = {
   load: {
@@ -53,6 +59,14 @@ function showBanner(kind) {
   heading.textContent = text.heading;
   const body = document.createElement('p');
   body.textContent = text.body;
+  const paragraphs = [body];
+  // A module that fails to load is not caused by the evidence.
+  if (kind === 'trap' && sessionValue(RELOADED_AFTER_ERROR_KEY) !== null) {
+    const repeat = document.createElement('p');
+    repeat.dataset.testid = 'panic-repeat';
+    repeat.textContent = REPEAT_TEXT;
+    paragraphs.push(repeat);
+  }
   const buttons = document.createElement('p');
   buttons.append(
     bannerButton('Reload, keeping my evidence', 'panic-reset', 'reload', 'primary'),
@@ -62,7 +76,7 @@ function showBanner(kind) {
   const hint = document.createElement('p');
   hint.className = 'hint';
   hint.textContent = 'The browser\'s developer console has the details of the error.';
-  banner.append(heading, body, buttons, hint);
+  banner.append(heading, ...paragraphs, buttons, hint);
 
   main.prepend(banner);
   for (const element of document.querySelectorAll(DEAD_CONTROLS)) element.setAttribute('inert', '');
@@ -77,6 +91,24 @@ function bannerButton(label, testId, action, className) {
   button.dataset.panicAction = action;
   if (className) button.className = className;
   return button;
+}
+
+// sessionStorage throws when storage is blocked (a sandboxed frame).
+function sessionValue(key) {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function setSessionValue(key, value) {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, value);
+  } catch {
+    // Without storage nothing was kept, so there is nothing to warn about.
+  }
 }
 
 // "Start over" removes only the page's own keys: an embedding portal on the
@@ -100,6 +132,7 @@ document.addEventListener('click', (event) => {
   const button = event.target instanceof Element ? event.target.closest('[data-panic-action]') : null;
   if (!button) return;
   if (button.dataset.panicAction === 'reload') {
+    setSessionValue(RELOADED_AFTER_ERROR_KEY, '1');
     // The URL fragment carries the walk, and sessionStorage the pastes.
     location.reload();
   } else if (button.dataset.panicAction === 'start-over') {
@@ -108,6 +141,19 @@ document.addEventListener('click', (event) => {
     location.replace(location.pathname + location.search);
   }
 });
+
+// The first click or key press after a reload shows that the restored page
+// worked, so a later error is not one that came back at once.
+const forgetReload = (event) => {
+  if (event.target instanceof Element && event.target.closest('[data-panic-action]')) return;
+  setSessionValue(RELOADED_AFTER_ERROR_KEY, null);
+  document.removeEventListener('pointerdown', forgetReload, true);
+  document.removeEventListener('keydown', forgetReload, true);
+};
+if (sessionValue(RELOADED_AFTER_ERROR_KEY) !== null) {
+  document.addEventListener('pointerdown', forgetReload, true);
+  document.addEventListener('keydown', forgetReload, true);
+}
 
 const isTrap = (error) => error instanceof WebAssembly.RuntimeError;
 window.addEventListener('error', (event) => {

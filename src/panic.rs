@@ -20,16 +20,26 @@ use wasm_bindgen::JsCast;
 /// The window event that makes the page panic on purpose.
 const SELFTEST_EVENT: &str = "meshtls-selftest-panic";
 
-/// The banner's markup, with a heading of `level` (`h1` or `h2`). It is
-/// static text: nothing of the panic message or of the pastes goes into it,
+/// The sessionStorage key that `boot.js` sets when the banner's reload button
+/// is clicked, and removes at the person's first click or key press after
+/// the reload.
+const RELOADED_AFTER_ERROR_KEY: &str = "meshtls.reloaded-after-error";
+
+/// The banner's paragraph for an error that comes back after a reload before
+/// the person did anything: the restored evidence may be what causes it.
+const REPEAT_HTML: &str = r#"<p data-testid="panic-repeat">The error came back right after the reload, so the kept evidence may be what causes it. Start over removes it from this tab.</p>"#;
+
+/// Builds the banner's markup, with a heading of `level` (`h1` or `h2`)
+/// and the `repeat` paragraph, if any. It is static text: nothing of the panic message or of the pastes goes into it,
 /// because a panic message can quote pasted text. The buttons carry
 /// `data-panic-action`, which `boot.js` listens for, and `data-reported-by`
 /// distinguishes this banner from the one `boot.js` draws.
-fn banner_html(level: &str) -> String {
+fn banner_html(level: &str, repeat: &str) -> String {
     format!(
         r#"<div class="panel notice error panic-banner" role="alert" data-testid="panic-banner" data-reported-by="panic-hook" aria-labelledby="panic-banner-heading">
 <{level} id="panic-banner-heading">The wizard stopped working</{level}>
 <p>An internal error stopped the wizard on this page, so its controls no longer respond. Your pasted evidence and your answers are kept in this tab and come back when you reload, except a paste the page said it could not keep.</p>
+{repeat}
 <p>
 <button type="button" class="primary" data-testid="panic-reset" data-panic-action="reload">Reload, keeping my evidence</button>
 <button type="button" data-testid="panic-start-over" data-panic-action="start-over">Start over</button>
@@ -71,11 +81,12 @@ fn show_banner() {
     if let Ok(Some(_)) = document.query_selector("[data-testid=\"panic-banner\"]") {
         return;
     }
+    let repeat = if reloaded_after_error() { REPEAT_HTML } else { "" };
     let inserted = match document.query_selector("main") {
-        Ok(Some(main)) => main.insert_adjacent_html("afterbegin", &banner_html("h2")),
+        Ok(Some(main)) => main.insert_adjacent_html("afterbegin", &banner_html("h2", repeat)),
         _ => body.insert_adjacent_html(
             "afterbegin",
-            &format!("<main id=\"main\">{}</main>", banner_html("h1")),
+            &format!("<main id=\"main\">{}</main>", banner_html("h1", repeat)),
         ),
     };
     if inserted.is_err() {
@@ -97,6 +108,15 @@ fn show_banner() {
     if let Some(reload) = reload {
         let _ = reload.focus();
     }
+}
+
+/// Returns whether this page was loaded by the banner's reload button and
+/// the person has not clicked or typed since.
+fn reloaded_after_error() -> bool {
+    web_sys::window()
+        .and_then(|window| window.session_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(RELOADED_AFTER_ERROR_KEY).ok().flatten())
+        .is_some()
 }
 
 /// Makes the page panic when a `meshtls-selftest-panic` event reaches the

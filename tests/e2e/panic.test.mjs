@@ -87,6 +87,30 @@ test('panic banner reload keeps evidence and answers', async ({ server, newPage,
   await page.locator(`[data-testid="path-step"][data-step-id="${step}"]`, { hasText: answer.label }).waitFor();
 });
 
+test('panic banner flags an error after reload', async ({ server, newPage, expectConsoleErrors }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  await prepareWalk(page);
+  expectConsoleErrors(PANIC_ERRORS);
+
+  await firePanic(page);
+  assert.equal(await page.locator('[data-testid="panic-repeat"]').count(), 0, 'a first panic is no repeat');
+
+  // The restored page panics before the person clicks or types anything.
+  await page.locator('[data-testid="panic-reset"]').click();
+  await waitForApp(page);
+  await firePanic(page);
+  await page.locator('[data-testid="panic-banner"] [data-testid="panic-repeat"]').waitFor();
+  await expectNoAxeViolations(page, 'repeated panic banner');
+
+  // After a click in the restored page, a later panic is not one that came back at once.
+  await page.locator('[data-testid="panic-reset"]').click();
+  await waitForApp(page);
+  await page.locator('[data-testid="evidence-input"]').click();
+  await firePanic(page);
+  assert.equal(await page.locator('[data-testid="panic-repeat"]').count(), 0, 'no repeat after an interaction');
+});
+
 test('panic banner start over forgets everything', async ({ server, newPage, expectConsoleErrors }) => {
   const page = await newPage();
   await openApp(page, server);
