@@ -30,8 +30,9 @@ const RELOADED_AFTER_ERROR_KEY: &str = "meshtls.reloaded-after-error";
 const REPEAT_HTML: &str = r#"<p data-testid="panic-repeat">The error came back right after the reload, so the kept evidence may be what causes it. Start over removes it from this tab.</p>"#;
 
 /// Builds the banner's markup, with a heading of `level` (`h1` or `h2`)
-/// and the `repeat` paragraph, if any. It is static text: nothing of the panic message or of the pastes goes into it,
-/// because a panic message can quote pasted text. The buttons carry
+/// and the `repeat` paragraph, if any. It is static text: nothing of the
+/// panic message or of the pastes goes into it, because a panic message can
+/// quote pasted text. The buttons carry
 /// `data-panic-action`, which `boot.js` listens for, and `data-reported-by`
 /// distinguishes this banner from the one `boot.js` draws.
 fn banner_html(level: &str, repeat: &str) -> String {
