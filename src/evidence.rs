@@ -21,6 +21,12 @@ const SHOWN_WARNINGS: usize = 5;
 /// a 4.2 MiB /stats dump in about 0.65 s (scripts/bench.sh, 2 shared cores),
 /// so this size takes an estimated 80 ms. That is under 100 ms, the usual
 /// guideline for a response to input that still feels immediate.
+///
+/// NOTE: the page still freezes for the length of the parse (seconds for
+/// tens of megabytes), and pastes restored from storage after a reload are
+/// parsed without the busy state. Parsing in a Web Worker would need the
+/// parsed inputs, which the report, certificate and counter views read, to
+/// cross to the page.
 const BUSY_THRESHOLD_BYTES: usize = 512 * 1024;
 
 /// The pastes and files being read, by name, while the busy state is shown.
@@ -228,7 +234,7 @@ fn BusyStatus(busy: Busy) -> impl IntoView {
         busy.0.with(|names| {
             (!names.is_empty()).then(|| {
                 view! {
-                    <p class="notice busy" data-testid="evidence-busy">
+                    <p class="notice warning" data-testid="evidence-busy">
                         {format!(
                             "Reading {}. The page does not respond until the evidence is parsed and diagnosed.",
                             names.join(", ")
