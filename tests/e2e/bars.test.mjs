@@ -53,8 +53,8 @@ test('counter bars list failing scopes first', async ({ server, newPage }) => {
   const page = await newPage();
   await openApp(page, server);
   await pasteEvidence(page, ISTIO, fixture(ISTIO));
-  // Generated and set in the page: Playwright's fill() of 260 KB takes tens
-  // of seconds.
+  // Generated and set in the page, because Playwright's fill() of a 260 KB
+  // text is slow (over 30 s in one run on a loaded 2-core machine).
   await page.evaluate(`(() => {
     const input = document.querySelector('[data-testid="evidence-input"]');
     input.value = (${generateEnvoyStats.toString()})(${GENERATED_LINES}).text;
