@@ -218,14 +218,15 @@ fn difference_text(minuend: u64, subtrahend: u64) -> String {
 /// Formats `value` with a comma between groups of three digits.
 fn group_digits(value: u64) -> String {
     let digits = value.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
+    // Groups of three from the right. The digits are ASCII, so every chunk
+    // is valid UTF-8.
+    let groups: Vec<&str> = digits
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|chunk| std::str::from_utf8(chunk).unwrap_or_default())
+        .collect();
+    groups.join(",")
 }
 
 #[cfg(test)]
