@@ -127,7 +127,7 @@ fn counter_rule(snapshot: &Snapshot<'_>, counters: &Counters<'_>, out: &mut Coll
     let side = counters.side;
     let scope = counters.scope;
     let total_name = side.total();
-    let subject = counters.subject();
+    let subject = snapshot.subject(counters.subject());
 
     let mut names: Vec<&str> = vec![total_name];
     names.extend(RULE_COUNTERS);
@@ -305,7 +305,7 @@ fn counter_rule(snapshot: &Snapshot<'_>, counters: &Counters<'_>, out: &mut Coll
 /// zero on the side that verifies.
 fn verification(snapshot: &Snapshot<'_>, counters: &Counters<'_>, out: &mut Collector) {
     let scope = counters.scope;
-    let subject = counters.subject();
+    let subject = snapshot.subject(counters.subject());
     let input = snapshot.input;
     let value = |name: &str| counters.get(name);
 

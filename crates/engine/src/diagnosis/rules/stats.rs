@@ -1,10 +1,12 @@
 //! `/stats` dumps: which snapshot the rules read, and the connectivity checks
 //! of the App Mesh checklist that counters can decide.
 //!
-//! Two dumps of one Envoy are read as a difference (what happened between
-//! them); a counter that went down means Envoy restarted in between, so the
-//! later dump is read alone. Facts: Envoy's listener, cluster and server stats
-//! docs; App Mesh `troubleshooting-connectivity` (`mesh-allow-all`) and
+//! Each dump is read on its own: App Mesh names the listener `0.0.0.0_15000`
+//! on every Envoy, so two pastes that share listener and cluster names may
+//! come from two Envoys. Two dumps are read as one Envoy's difference only
+//! when their counters show which came first (see [`snapshots`]), so the
+//! result never depends on the order of the pastes. Facts: Envoy's listener,
+//! cluster and server stats docs; App Mesh `troubleshooting-connectivity` (`mesh-allow-all`) and
 //! `troubleshooting-best-practices` (`control_plane.connected_state`, 1 when
 //! connected).
 
@@ -22,9 +24,22 @@ pub(crate) struct Snapshot<'a> {
     pub stats: Cow<'a, Stats>,
     /// The earlier dump when `stats` contains the difference of two.
     pub earlier: Option<(&'a Input, &'a Stats)>,
+    /// Whether findings name the input in their subject: several dumps are read
+    /// alone, and they may share listener and cluster names.
+    pub names_input: bool,
 }
 
 impl Snapshot<'_> {
+    /// Names a listener or cluster for a finding's subject, followed by the
+    /// input when several dumps are read alone.
+    pub fn subject(&self, scope: String) -> String {
+        if self.names_input {
+            format!("{scope} in {}", self.input.name())
+        } else {
+            scope
+        }
+    }
+
     /// Describes a counter for a detail line: its value, and for a difference the
     /// two readings it came from.
     pub fn describe(&self, full_name: &str, value: u64) -> String {
@@ -41,9 +56,14 @@ impl Snapshot<'_> {
     }
 }
 
-/// Picks the stats to read. Two dumps that share a listener or cluster are two
-/// snapshots of one Envoy, so they are read as their difference. Every other
-/// dump is read alone.
+/// Picks the stats to read.
+///
+/// Two dumps that share a listener or cluster are read as two snapshots of one
+/// Envoy, as their difference, when every shared counter of one is at most the
+/// other's (Envoy counters only rise until a restart), so that one is the
+/// earlier whichever was pasted first, and when the difference is a possible
+/// interval of one Envoy. Otherwise, and for any other number of dumps, each
+/// dump is read alone and its findings name it.
 pub(crate) fn snapshots<'a>(inputs: &'a [Input], out: &mut Collector) -> Vec<Snapshot<'a>> {
     let mut dumps: Vec<(&'a Input, &'a Stats)> = Vec::new();
     for input in inputs {
@@ -56,46 +76,133 @@ pub(crate) fn snapshots<'a>(inputs: &'a [Input], out: &mut Collector) -> Vec<Sna
         }
     }
 
-    if let [(earlier_input, earlier), (later_input, later)] = dumps.as_slice() {
-        if share_a_scope(earlier, later) {
-            let delta = later.delta(earlier);
-            if let Some(reset) = &delta.reset {
-                out.note(format!(
-                    "Two /stats dumps of one Envoy: `{}` went down from {} ({} line {}) to {} \
-                     ({} line {}), so Envoy restarted between them. The later dump ({}) is read \
-                     alone.",
-                    reset.name,
-                    reset.earlier,
-                    earlier_input.name(),
-                    reset.earlier_line,
-                    reset.later,
-                    later_input.name(),
-                    reset.later_line,
-                    later_input.name()
-                ));
-                return vec![Snapshot {
-                    input: later_input,
-                    stats: Cow::Owned(delta.stats),
-                    earlier: None,
-                }];
+    if let [first, second] = dumps.as_slice() {
+        if share_a_scope(first.1, second.1) {
+            match read_as_difference(*first, *second) {
+                Ok(snapshot) => {
+                    if let Some((earlier_input, _)) = snapshot.earlier {
+                        out.note(format!(
+                            "Two /stats dumps of one Envoy: every counter they share is as high \
+                             or higher in {} than in {}, so the rules read the difference, {} \
+                             minus {}: what happened between the two.",
+                            snapshot.input.name(),
+                            earlier_input.name(),
+                            snapshot.input.name(),
+                            earlier_input.name()
+                        ));
+                    }
+                    return vec![snapshot];
+                }
+                Err(reason) => out.note(format!(
+                    "{} and {} share listener or cluster names but are read as two Envoys, \
+                     each on its own: {reason}.",
+                    first.0.name(),
+                    second.0.name()
+                )),
             }
-            out.note(format!(
-                "Two /stats dumps of one Envoy: the rules read the difference, {} minus {}, so \
-                 the counters show what happened between the two.",
-                later_input.name(),
-                earlier_input.name()
-            ));
-            return vec![Snapshot {
-                input: later_input,
-                stats: Cow::Owned(delta.stats),
-                earlier: Some((earlier_input, earlier)),
-            }];
         }
     }
+
+    let several = dumps.len() > 1;
     dumps
         .into_iter()
-        .map(|(input, stats)| Snapshot { input, stats: Cow::Borrowed(stats), earlier: None })
+        .map(|(input, stats)| Snapshot {
+            input,
+            stats: Cow::Borrowed(stats),
+            earlier: None,
+            names_input: several,
+        })
         .collect()
+}
+
+/// Reads two dumps as the difference of two snapshots of one Envoy, or says
+/// why they cannot be.
+fn read_as_difference<'a>(
+    first: (&'a Input, &'a Stats),
+    second: (&'a Input, &'a Stats),
+) -> Result<Snapshot<'a>, String> {
+    let forward = second.1.delta(first.1);
+    let backward = first.1.delta(second.1);
+    let (earlier, later, delta) = match (&forward.reset, &backward.reset) {
+        (None, Some(_)) => (first, second, forward),
+        (Some(_), None) => (second, first, backward),
+        (None, None) => return Err("no counter they share differs between them".to_string()),
+        (Some(higher_in_first), Some(higher_in_second)) => {
+            return Err(format!(
+                "`{}` is higher in {} but `{}` is higher in {}, which takes two Envoys or a \
+                 restart between the dumps",
+                higher_in_second.name,
+                second.0.name(),
+                higher_in_first.name,
+                first.0.name()
+            ))
+        }
+    };
+    if let Some(scope) = missing_scope(earlier.1, later.1) {
+        return Err(format!(
+            "{scope} is in {} but not in {}, which has higher counters",
+            earlier.0.name(),
+            later.0.name()
+        ));
+    }
+    if let Some(reason) = impossible_interval(&delta.stats) {
+        return Err(format!("read as {} minus {}, {reason}", later.0.name(), earlier.0.name()));
+    }
+    Ok(Snapshot {
+        input: later.0,
+        stats: Cow::Owned(delta.stats),
+        earlier: Some(earlier),
+        names_input: false,
+    })
+}
+
+/// Returns the first listener or cluster of `earlier` that `later` lacks. One
+/// Envoy keeps its listeners and clusters from one dump to the next unless its
+/// configuration changed, and a dump from another Envoy often lacks some.
+fn missing_scope(earlier: &Stats, later: &Stats) -> Option<String> {
+    let listener = earlier
+        .listeners()
+        .iter()
+        .find(|scope| later.listener(scope.name()).is_none())
+        .map(|scope| format!("listener {}", scope.name()));
+    listener.or_else(|| {
+        earlier
+            .clusters()
+            .iter()
+            .find(|scope| later.cluster(scope.name()).is_none())
+            .map(|scope| format!("cluster {}", scope.name()))
+    })
+}
+
+/// Returns why a difference cannot be the counting of one Envoy over an
+/// interval: a listener or cluster that completed more TLS handshakes than it
+/// opened connections, when the paste has both counters. A handshake belongs to
+/// one connection, so over an interval the two can only differ by the
+/// connections already open at its start.
+// NOTE: connections open at the start of the interval can complete their
+// handshake inside it, so a burst of slow handshakes could be read as two
+// Envoys; the dumps are then read alone, which is still correct for each.
+fn impossible_interval(delta: &Stats) -> Option<String> {
+    let sides =
+        [("downstream_cx_total", delta.listeners()), ("upstream_cx_total", delta.clusters())];
+    for (total_name, scopes) in sides {
+        for scope in scopes {
+            let (Some((handshakes, _)), Some((total, _))) =
+                (scope.number("ssl.handshake"), scope.number(total_name))
+            else {
+                continue;
+            };
+            if handshakes > total {
+                return Some(format!(
+                    "`{}` would rise by {handshakes} but `{}` by {total}, and every handshake \
+                     needs a connection",
+                    full(scope, "ssl.handshake"),
+                    full(scope, total_name)
+                ));
+            }
+        }
+    }
+    None
 }
 
 fn share_a_scope(first: &Stats, second: &Stats) -> bool {
@@ -152,7 +259,7 @@ pub(crate) fn connectivity(snapshot: &Snapshot<'_>, out: &mut Collector) {
         if let Some((value, line)) = positive(scope, "no_filter_chain_match") {
             out.add(
                 Finding::new(Code::ConnNoFilterChain, Confidence::Confirmed)
-                    .with_subject(format!("listener {}", scope.name()))
+                    .with_subject(snapshot.subject(format!("listener {}", scope.name())))
                     .with_detail(format!(
                         "{}: connections arrived that no filter chain accepts (wrong port, \
                          or TLS and plaintext mixed).",
@@ -192,7 +299,7 @@ fn cluster_connectivity(snapshot: &Snapshot<'_>, scope: &Scope, out: &mut Collec
             if let Some((value, line)) = traffic {
                 out.add(
                     Finding::new(Code::ConnMeshAllowAll, Confidence::Confirmed)
-                        .with_subject(format!("cluster {name}"))
+                        .with_subject(snapshot.subject(format!("cluster {name}")))
                         .with_detail(format!(
                             "{}: egress went through the `ALLOW_ALL` passthrough, so Envoy did \
                              not match the destination to a virtual service of the mesh.",
@@ -210,7 +317,7 @@ fn cluster_connectivity(snapshot: &Snapshot<'_>, scope: &Scope, out: &mut Collec
     let no_members = matches!((healthy, total), (Some((0, _)), Some((members, _))) if members > 0);
     if none_healthy.is_some() || no_members {
         let mut finding = Finding::new(Code::ConnNoHealthyUpstream, Confidence::Confirmed)
-            .with_subject(format!("cluster {name}"));
+            .with_subject(snapshot.subject(format!("cluster {name}")));
         if let Some((value, line)) = none_healthy {
             finding = finding
                 .with_detail(format!(
@@ -237,7 +344,7 @@ fn cluster_connectivity(snapshot: &Snapshot<'_>, scope: &Scope, out: &mut Collec
         if !tls_failures {
             out.add(
                 Finding::new(Code::ConnRefused, Confidence::Likely)
-                    .with_subject(format!("cluster {name}"))
+                    .with_subject(snapshot.subject(format!("cluster {name}")))
                     .with_detail(format!(
                         "{}, with no TLS failure counted on the cluster: the TCP connection \
                          failed (refused, or timed out) before any TLS handshake.",
