@@ -245,6 +245,10 @@ pub enum CertNote {
     SignatureNotChecked { cert: CertRef, reason: String },
     /// No trust bundle was given and no self-signed CA was among the input.
     NoTrustAnchors,
+    /// The requested name was not matched against a certificate whose
+    /// extendedKeyUsage excludes serverAuth: a TLS server cannot present it, so
+    /// it is a client certificate (mutual TLS), not the server's.
+    NotServerCertificate { cert: CertRef, requested: String },
 }
 
 impl fmt::Display for CertNote {
@@ -261,6 +265,10 @@ impl fmt::Display for CertNote {
             CertNote::SignatureNotChecked { cert, reason } => {
                 write!(f, "the signature of {cert} was not checked: {reason}")
             }
+            CertNote::NotServerCertificate { cert, requested } => write!(
+                f,
+                "{cert} was not matched against `{requested}`: its extended key usage lacks serverAuth, so it is a client certificate, not the server's"
+            ),
             CertNote::NoTrustAnchors => f.write_str(
                 "no trust bundle was given and the input has no self-signed CA certificate, so no chain can be trusted",
             ),
@@ -331,6 +339,12 @@ pub fn check_usage(cert: &Certificate, at: CertRef, role: Role) -> Option<CertPr
     None
 }
 
+/// Tells whether a TLS server may present `cert`: no extendedKeyUsage, or one
+/// that allows serverAuth.
+fn may_serve_tls(cert: &Certificate) -> bool {
+    cert.extended_key_usage.as_ref().is_none_or(|usage| usage.server_auth || usage.any)
+}
+
 /// Checks a CA from a TLS client policy's trust: App Mesh requires private CAs
 /// used in client policies to be root CAs, that is self-signed CA certificates.
 pub fn check_client_policy_ca(cert: &Certificate, at: CertRef) -> Option<CertProblem> {
@@ -338,14 +352,22 @@ pub fn check_client_policy_ca(cert: &Certificate, at: CertRef) -> Option<CertPro
 }
 
 /// Checks that a SAN of `cert` matches `requested` by Envoy's rules. Returns the
-/// mismatch, if any, and a note for a wildcard match or for a name found only in
-/// the common name.
+/// mismatch, if any, and a note for a wildcard match, for a name found only in
+/// the common name, or for a certificate that only a client may present.
+///
+/// `requested` is the server name the client asked for, so only a certificate
+/// that may serve TLS is matched: one whose extendedKeyUsage, when present,
+/// has serverAuth or anyExtendedKeyUsage (RFC 5280 section 4.2.1.12).
 pub fn check_sans(
     cert: &Certificate,
     at: CertRef,
     requested: &str,
 ) -> (Option<CertProblem>, Option<CertNote>) {
     let requested = requested.trim();
+    if !may_serve_tls(cert) {
+        let note = CertNote::NotServerCertificate { cert: at, requested: requested.to_string() };
+        return (None, Some(note));
+    }
     match match_name(requested, &cert.sans) {
         SanMatch::Exact(_) => (None, None),
         SanMatch::Wildcard(san) => {
