@@ -19,6 +19,7 @@ use serde::Serialize;
 pub use findings::{Code, Family, Link, Severity, Spec};
 pub use rules::certificates::certificate_checks;
 
+use crate::evidence::pem::{self, PrivateKeyFound};
 use crate::evidence::{detect, ParsedInput, Warning};
 
 /// One paste: its parsed records and the text they were parsed from, which
@@ -31,6 +32,8 @@ pub struct Input {
     pub text: String,
     /// Byte offset where each line starts, so quoting a line costs no scan.
     line_starts: Vec<usize>,
+    /// The private keys [`Input::parse`] removed from the text before parsing.
+    pub private_keys: Vec<PrivateKeyFound>,
     /// First and last line of each private key block; those lines are never quoted.
     private_key_blocks: Vec<(usize, usize)>,
 }
@@ -42,11 +45,18 @@ impl Input {
         Input::parse(name, &String::from_utf8_lossy(bytes))
     }
 
-    /// Detects the kind of `text`, parses it, and keeps the text for quoting.
+    /// Removes private keys from `text`, detects its kind, parses it, and keeps
+    /// the text for quoting.
+    ///
+    /// Keys go first ([`pem::blank_private_keys`]), so no parser, warning,
+    /// finding or report sees a byte of them. Their lines stay as empty lines,
+    /// so line numbers still match the paste.
     ///
     /// A line that holds U+FFFD gets a warning: it is what a lossy decoding
     /// leaves of bytes that were not UTF-8, so the line is not what was pasted.
     pub fn parse(name: &str, text: &str) -> Input {
+        let blanked = pem::blank_private_keys(text);
+        let text: &str = &blanked.text;
         let mut line_starts = if text.is_empty() { Vec::new() } else { vec![0] };
         line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
         if line_starts.last() == Some(&text.len()) && !text.is_empty() {
@@ -63,11 +73,14 @@ impl Input {
             let position = parsed.warnings.partition_point(|known| known.line <= line);
             parsed.warnings.insert(position, warning);
         }
+        let mut private_key_blocks = private_key_blocks(text);
+        private_key_blocks.extend(&blanked.lines);
         Input {
             parsed,
             text: text.to_string(),
             line_starts,
-            private_key_blocks: private_key_blocks(text),
+            private_keys: blanked.private_keys,
+            private_key_blocks,
         }
     }
 

@@ -7,6 +7,7 @@
 //! key and the line where it starts, and no field or warning contains any byte
 //! or character of the key, so nothing downstream can repeat it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use base64::alphabet;
@@ -132,6 +133,118 @@ struct Parser {
     bundle: PemBundle,
     warnings: Vec<Warning>,
     open: Option<OpenBlock>,
+}
+
+/// Text with every PEM private key removed, and what was removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlankedKeys<'a> {
+    /// The text with each key's characters, markers included, deleted. Line
+    /// breaks inside a key stay, so every other line keeps its number. The
+    /// text is borrowed when it held no key.
+    pub text: Cow<'a, str>,
+    /// Each key removed, at the line of its BEGIN marker.
+    pub private_keys: Vec<PrivateKeyFound>,
+    /// First and last line (1-based) of each removed key.
+    pub lines: Vec<(usize, usize)>,
+}
+
+/// Removes every PEM private key from `text`, wherever its line breaks went.
+///
+/// A key counts from `-----BEGIN … PRIVATE KEY-----` to the next `-----END …-----`
+/// marker, which finds it on its own lines, joined with spaces on one line,
+/// and as one string with `\n` escapes in YAML or JSON. A key without an END
+/// marker runs to the next BEGIN marker or to the end of the text. Indentation
+/// before a key and blanks after it go too when nothing else shares the line.
+pub fn blank_private_keys(text: &str) -> BlankedKeys<'_> {
+    let mut out = String::new();
+    let mut private_keys = Vec::new();
+    let mut lines = Vec::new();
+    // Bytes of `text` before `copied` are already in `out`.
+    let mut copied = 0;
+    let mut search = 0;
+
+    while let Some(found) = text.get(search..).and_then(|rest| rest.find(BEGIN)) {
+        let start = search + found;
+        let after_begin = start + BEGIN.len();
+        let Some(label) = marker_label(text, after_begin) else {
+            search = after_begin;
+            continue;
+        };
+        let BlockKind::PrivateKey(kind) = block_kind(label.text) else {
+            search = after_begin;
+            continue;
+        };
+        let end = key_end(text, label.end);
+
+        // Widen the span over indentation and trailing blanks when the key is
+        // alone on its lines, so a blanked line is empty.
+        let line_start = text.get(..start).and_then(|head| head.rfind('\n')).map_or(0, |i| i + 1);
+        let indent = text.get(line_start..start).unwrap_or_default();
+        let from = if indent.trim().is_empty() { line_start } else { start };
+        let line_end =
+            text.get(end..).and_then(|tail| tail.find('\n')).map_or(text.len(), |i| end + i);
+        let trailing = text.get(end..line_end).unwrap_or_default();
+        let to = if trailing.trim().is_empty() { line_end } else { end };
+
+        let first_line = 1 + text.get(..start).map_or(0, |head| head.matches('\n').count());
+        let inside = text.get(start..end).unwrap_or_default();
+        let last_line = first_line + inside.matches('\n').count();
+        private_keys.push(PrivateKeyFound { line: first_line, kind });
+        lines.push((first_line, last_line));
+
+        out.push_str(text.get(copied..from).unwrap_or_default());
+        let removed = text.get(from..to).unwrap_or_default();
+        out.extend(removed.chars().filter(|c| matches!(c, '\n' | '\r')));
+        copied = to;
+        search = to.max(after_begin);
+    }
+
+    if private_keys.is_empty() {
+        return BlankedKeys { text: Cow::Borrowed(text), private_keys, lines };
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    BlankedKeys { text: Cow::Owned(out), private_keys, lines }
+}
+
+/// A marker's label and the byte offset just past the marker.
+struct MarkerLabel<'a> {
+    text: &'a str,
+    end: usize,
+}
+
+/// Reads the label of the marker whose `-----BEGIN ` or `-----END ` ends at
+/// `from`: the text up to the closing dashes on the same line, or up to the
+/// line end when the dashes are missing.
+fn marker_label(text: &str, from: usize) -> Option<MarkerLabel<'_>> {
+    let rest = text.get(from..)?;
+    let line = rest.split(['\n', '\r']).next().unwrap_or_default();
+    // An escaped line break (`\n` in YAML or JSON) also ends a marker without dashes.
+    let line = line.split("\\").next().unwrap_or_default();
+    match line.find(DASHES) {
+        Some(dashes) => Some(MarkerLabel {
+            text: line.get(..dashes)?.trim(),
+            end: from + dashes + DASHES.len(),
+        }),
+        None => {
+            Some(MarkerLabel { text: line.trim().trim_end_matches('-'), end: from + line.len() })
+        }
+    }
+}
+
+/// Returns the byte offset just past the END marker that closes the key whose
+/// BEGIN marker ends at `from`; without one, the offset of the next BEGIN
+/// marker or the end of the text.
+fn key_end(text: &str, from: usize) -> usize {
+    let rest = text.get(from..).unwrap_or_default();
+    let next_end = rest.find(END);
+    let next_begin = rest.find(BEGIN);
+    match next_end.filter(|end| next_begin.is_none_or(|begin| *end < begin)) {
+        Some(end) => {
+            let after = from + end + END.len();
+            marker_label(text, after).map_or(after, |label| label.end)
+        }
+        None => next_begin.map_or(text.len(), |begin| from + begin),
+    }
 }
 
 /// Parses `text`, whose first line is line `first_line` (1-based) of the whole input.

@@ -9,7 +9,7 @@
 
 use super::{quote, sentence, Collector};
 use crate::diagnosis::{Code, Confidence, EvidenceLine, Finding, Input, Options, Symptom};
-use crate::evidence::pem::{PemBundle, PrivateKeyKind};
+use crate::evidence::pem::PemBundle;
 use crate::evidence::Records;
 use crate::x509::{self, CertProblem, CertSource, Certificate, Checks, Role, Trust, TrustSource};
 
@@ -198,31 +198,31 @@ fn evidence(
     lines
 }
 
+/// Evidence text for a private key, which is never quoted.
+const KEY_NOT_QUOTED: &str = "(private key, not repeated)";
+
+/// Reports each private key: those [`Input::parse`] removed from the text, and
+/// those the PEM reader found in forms that survive as text (a DER key file, an
+/// `openssl pkey -text` dump).
 fn private_keys(inputs: &[Input], out: &mut Collector) {
     for input in inputs {
-        for bundle in pem_bundles(input) {
-            for key in &bundle.private_keys {
-                let text = match key.kind {
-                    // The first line of a text dump may already hold key bytes.
-                    PrivateKeyKind::TextDump => "(private key, not repeated)".to_string(),
-                    _ => quote(input, key.line)
-                        .map(|line| line.text)
-                        .filter(|text| text.contains("PRIVATE KEY"))
-                        .unwrap_or_else(|| "(private key, not repeated)".to_string()),
-                };
-                out.add(
-                    Finding::new(Code::TlsPrivateKeyPasted, Confidence::Confirmed)
-                        .with_detail(format!(
-                            "{} starts at line {}; it was skipped and is not shown.",
-                            key.kind, key.line
-                        ))
-                        .with_evidence([EvidenceLine {
-                            input: input.name().to_string(),
-                            line: key.line,
-                            text,
-                        }]),
-                );
-            }
+        let removed = input.private_keys.iter().map(|key| (key, "it was removed before parsing"));
+        let read = pem_bundles(input)
+            .flat_map(|bundle| &bundle.private_keys)
+            .map(|key| (key, "it was skipped"));
+        for (key, how) in removed.chain(read) {
+            out.add(
+                Finding::new(Code::TlsPrivateKeyPasted, Confidence::Confirmed)
+                    .with_detail(format!(
+                        "{} starts at line {}; {how} and is not shown.",
+                        key.kind, key.line
+                    ))
+                    .with_evidence([EvidenceLine {
+                        input: input.name().to_string(),
+                        line: key.line,
+                        text: KEY_NOT_QUOTED.to_string(),
+                    }]),
+            );
         }
     }
 }
