@@ -48,6 +48,9 @@ fn check(name: &str, pair: Pair) {
     assert_eq!(outcome(&forward), outcome(&backward), "{name}: findings differ by order");
     assert_eq!(forward.conclusion, backward.conclusion, "{name}: conclusion differs by order");
     assert_eq!(forward.conclusion, pair.conclusion, "{name}: conclusion");
+    for entry in &forward.ruled_out {
+        assert!(!forward.codes().contains(&entry.code), "{name}: {} also ruled out", entry.code);
+    }
     for code in pair.expected {
         assert!(forward.codes().contains(code), "{name}: {code} missing: {:?}", forward.codes());
     }

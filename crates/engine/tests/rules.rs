@@ -74,6 +74,14 @@ fn check(name: &str, row: Row) {
     for code in row.forbidden {
         assert!(!codes.contains(code), "{name}: must not produce {code}, got {codes:?}");
     }
+    for entry in &diagnosis.ruled_out {
+        assert!(
+            !codes.contains(&entry.code),
+            "{name}: {} is both a finding and ruled out: {}",
+            entry.code,
+            entry.reason
+        );
+    }
     for code in row.ruled_out {
         assert!(
             diagnosis.ruled_out.iter().any(|entry| entry.code == *code),
@@ -507,6 +515,17 @@ rows! {
 
 // Two /stats snapshots of one Envoy.
 rows! {
+    // Two Envoys that disagree: the finding says so once, and the code is not
+    // also listed as ruled out.
+    control_plane_state_differs_by_input => Row {
+        expected: &[Code::ConnControlPlaneDisconnected],
+        conclusion: Some(Code::ConnControlPlaneDisconnected),
+        mentions: &["Not in every input: `control_plane.connected_state` is 1 in connected.txt"],
+        ..row(vec![
+            ("connected.txt", "control_plane.connected_state: 1\n".to_string()),
+            ("disconnected.txt", "control_plane.connected_state: 0\n".to_string()),
+        ])
+    };
     snapshots_read_as_difference => Row {
         expected: &[Code::TlsInUse],
         conclusion: Some(Code::TlsInUse),

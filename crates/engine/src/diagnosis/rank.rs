@@ -10,7 +10,7 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use super::rules::Collector;
-use super::{Code, Confidence, Diagnosis, Family, Finding, NextStep, Options, Symptom};
+use super::{Code, Confidence, Diagnosis, Family, Finding, NextStep, Options, RuledOut, Symptom};
 
 /// Returns how specific a code is as an explanation; higher wins among equals.
 pub fn specificity(code: Code) -> u8 {
@@ -72,6 +72,7 @@ pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
     });
 
     fold_generic_verification(&mut findings);
+    let ruled_out = settle_contradictions(ruled_out, &mut findings);
 
     findings.sort_by_key(|finding| {
         (
@@ -82,6 +83,9 @@ pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
             Reverse(finding.evidence.len()),
         )
     });
+    for finding in &mut findings {
+        finding.cap_evidence();
+    }
 
     // A step that helps decide a code no longer shown would only distract.
     let mut next_steps: Vec<NextStep> = next_steps
@@ -113,18 +117,47 @@ fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
             continue;
         };
         kept.confidence = kept.confidence.max(finding.confidence);
-        for detail in finding.details {
-            if !kept.details.contains(&detail) {
-                kept.details.push(detail);
-            }
-        }
-        for line in finding.evidence {
-            if !kept.evidence.contains(&line) {
-                kept.evidence.push(line);
-            }
-        }
+        kept.details.extend(finding.details);
+        kept.evidence.extend(finding.evidence);
+    }
+    for finding in &mut merged {
+        finding.remove_repeats();
     }
     merged
+}
+
+/// Removes from the ruled-out list each code that a remaining finding raises,
+/// so no code is both shown and ruled out. The evidence against it becomes a
+/// detail of the finding, which says whether it comes from another input (a
+/// second Envoy, or a snapshot taken at another time) or from the same one.
+fn settle_contradictions(ruled_out: Vec<RuledOut>, findings: &mut [Finding]) -> Vec<RuledOut> {
+    let mut kept = Vec::new();
+    for entry in ruled_out {
+        let Some(finding) = findings.iter_mut().find(|finding| finding.code == entry.code) else {
+            kept.push(entry);
+            continue;
+        };
+        let quoted: Vec<String> = entry
+            .evidence
+            .iter()
+            .map(|line| format!("{} line {}: `{}`", line.input, line.line, line.text))
+            .collect();
+        let same_input = entry
+            .evidence
+            .iter()
+            .any(|against| finding.evidence.iter().any(|line| line.input == against.input));
+        let lead =
+            if same_input { "Other evidence argues against it" } else { "Not in every input" };
+        let mut detail = format!("{lead}: {}", entry.reason);
+        if !quoted.is_empty() {
+            detail.push_str(&format!(" ({})", quoted.join("; ")));
+        }
+        detail.push('.');
+        if !finding.details.contains(&detail) {
+            finding.details.push(detail);
+        }
+    }
+    kept
 }
 
 /// Folds `tls-verify-failed` into the specific cause when the evidence names
@@ -148,17 +181,10 @@ fn fold_generic_verification(findings: &mut Vec<Finding>) {
         .find(|finding| finding.code == target_code && finding.subject == target_subject);
     if let Some(kept) = kept {
         for finding in generic {
-            for line in finding.evidence {
-                if !kept.evidence.contains(&line) {
-                    kept.evidence.push(line);
-                }
-            }
-            for detail in finding.details {
-                if !kept.details.contains(&detail) {
-                    kept.details.push(detail);
-                }
-            }
+            kept.evidence.extend(finding.evidence);
+            kept.details.extend(finding.details);
         }
+        kept.remove_repeats();
     }
 }
 
@@ -257,6 +283,42 @@ mod tests {
         assert!(diagnosis.findings.is_empty());
         assert_eq!(diagnosis.ruled_out.len(), 1);
         assert!(!diagnosis.next_steps.is_empty(), "no finding left: ask for more evidence");
+    }
+
+    #[test]
+    fn shown_code_is_not_also_ruled_out() {
+        let against = EvidenceLine { input: "a.txt".into(), line: 1, text: "state: 1".into() };
+        let mut collected = Collector::default();
+        collected.add(
+            Finding::new(Code::ConnControlPlaneDisconnected, Confidence::Confirmed)
+                .with_evidence([EvidenceLine { input: "b.txt".into(), ..against.clone() }]),
+        );
+        collected.rule_out(Code::ConnControlPlaneDisconnected, "connected in a.txt", vec![against]);
+        collected.rule_out(Code::TlsSanMismatch, "fail_verify_san is 0", Vec::new());
+        let diagnosis = finish(collected, &Options::default());
+        let ruled_out: Vec<Code> = diagnosis.ruled_out.iter().map(|entry| entry.code).collect();
+        assert_eq!(ruled_out, [Code::TlsSanMismatch]);
+        assert_eq!(
+            diagnosis.findings[0].details,
+            ["Not in every input: connected in a.txt (a.txt line 1: `state: 1`)."]
+        );
+    }
+
+    #[test]
+    fn contradiction_in_one_input_is_not_called_per_input() {
+        let line = EvidenceLine { input: "log".into(), line: 1, text: "x".into() };
+        let mut collected = Collector::default();
+        collected.add(
+            Finding::new(Code::TlsUntrustedCa, Confidence::Confirmed).with_evidence([line.clone()]),
+        );
+        collected.rule_out(Code::TlsUntrustedCa, "the chain verified", vec![line]);
+        let diagnosis = finish(collected, &Options::default());
+        assert!(diagnosis.ruled_out.is_empty());
+        assert!(
+            diagnosis.findings[0].details[0].starts_with("Other evidence argues against it"),
+            "{:?}",
+            diagnosis.findings[0].details
+        );
     }
 
     #[test]
