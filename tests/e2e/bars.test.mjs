@@ -85,3 +85,11 @@ test('counter bars list failing scopes first', async ({ server, newPage }) => {
   assert.equal(await page.locator('[data-testid="counter-bars"]').count(), 2);
   await expectNoAxeViolations(page, 'counter bars of two pastes');
 });
+
+test('counter bars pass axe in the dark theme', async ({ server, newPage }) => {
+  const page = await newPage({ colorScheme: 'dark' });
+  await openApp(page, server);
+  await pasteEvidence(page, ISTIO, fixture(ISTIO));
+  await page.locator(`[data-testid="counter-bars"][data-input="${ISTIO}"]`).waitFor();
+  await expectNoAxeViolations(page, 'counter bars, dark theme');
+});
