@@ -116,3 +116,27 @@ test('small paste skips the busy state', async ({ server, newPage }) => {
   assert.equal(t.kind, 'stats-text');
   assert.equal(t.ariaBusyAfter, 'false');
 });
+
+test('large file shows busy state too', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  // About 1 MB: above the 512 KiB threshold, small enough to send quickly.
+  const text = generateEnvoyStats(12_000).text;
+  assert.ok(text.length > 512 * 1024, `the file has ${text.length} bytes`);
+
+  await page.evaluate(() => {
+    window.__busySeen = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="evidence-busy"]')) window.__busySeen = true;
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  await page.locator('[data-testid="evidence-file"]').setInputFiles({
+    name: 'stats-dump.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(text),
+  });
+  await page.locator('[data-testid="evidence-item"][data-kind="stats-text"]').waitFor();
+  await page.locator('[data-testid="evidence-busy"]').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => window.__busySeen), true, 'the busy notice was shown for the file');
+  assert.deepEqual(await page.locator('[data-testid="evidence-item-name"]').allTextContents(), ['stats-dump.txt']);
+});
