@@ -187,7 +187,9 @@ pub fn blank_private_keys(text: &str) -> BlankedKeys<'_> {
         let to = if trailing.trim().is_empty() { line_end } else { end };
 
         let first_line = 1 + text.get(..start).map_or(0, |head| head.matches('\n').count());
-        let inside = text.get(start..end).unwrap_or_default();
+        // A key without an END marker may stop after a line break, which is
+        // not part of its last line.
+        let inside = text.get(start..end).unwrap_or_default().trim_end_matches(['\n', '\r']);
         let last_line = first_line + inside.matches('\n').count();
         private_keys.push(PrivateKeyFound { line: first_line, kind });
         lines.push((first_line, last_line));
