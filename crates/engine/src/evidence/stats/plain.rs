@@ -270,8 +270,8 @@ fn parse_histogram(value: &str) -> Result<Histogram, String> {
 }
 
 /// Splits `text` as `str::split_whitespace` does. ASCII text, which a histogram line
-/// always is unless it is garbled, is split at its whitespace bytes, which is several
-/// times cheaper than decoding each character in wasm.
+/// always is unless it is garbled, is split at its whitespace bytes because decoding
+/// each character was a visible cost of reading a dump in the browser.
 fn whitespace_separated(text: &str) -> Box<dyn Iterator<Item = &str> + '_> {
     if !text.is_ascii() {
         return Box::new(text.split_whitespace());
