@@ -11,7 +11,9 @@ use super::{quote, sentence, Collector};
 use crate::diagnosis::{Code, Confidence, EvidenceLine, Finding, Input, Options, Symptom};
 use crate::evidence::pem::PemBundle;
 use crate::evidence::Records;
-use crate::x509::{self, CertProblem, CertSource, Certificate, Checks, Role, Trust, TrustSource};
+use crate::x509::{
+    self, CertNote, CertProblem, CertSource, Certificate, Checks, Role, Trust, TrustSource,
+};
 
 /// One distinct certificate and every place it was pasted. The same certificate
 /// can be pasted in several inputs, and the verifier checks it once.
@@ -52,6 +54,7 @@ fn pem_bundles(input: &Input) -> impl Iterator<Item = &PemBundle> {
 pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
     private_keys(inputs, out);
     glued_pem_blocks(inputs, out);
+    trust_bundles_without_certificates(options, out);
 
     let pasted = collect(inputs);
     if pasted.is_empty() {
@@ -74,6 +77,8 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
     let report = x509::verify(&certificates, trust, &checks);
 
     let guessed_bundle = match report.trust {
+        // An empty bundle already has its note from trust_bundles_without_certificates.
+        TrustSource::Bundle { certificates: 0 } => false,
         TrustSource::Bundle { certificates } => {
             out.note(format!(
                 "Certificates were verified against the trust bundle given ({certificates} certificate(s))."
@@ -90,8 +95,16 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
             true
         }
     };
-    let no_anchors = matches!(report.trust, TrustSource::SelfSignedInInput { certificates: 0 });
+    let no_anchors = matches!(
+        report.trust,
+        TrustSource::SelfSignedInInput { certificates: 0 }
+            | TrustSource::Bundle { certificates: 0 }
+    );
     for note in &report.notes {
+        // The verifier cannot tell an empty --trust-bundle from none at all.
+        if matches!(note, CertNote::NoTrustAnchors) && !options.trust_bundle.is_empty() {
+            continue;
+        }
         out.note(sentence(&note.to_string()));
     }
 
@@ -196,6 +209,36 @@ fn evidence(
         }
     }
     lines
+}
+
+/// Notes each `--trust-bundle` input that contains no certificate. Such a file
+/// is usually the wrong one (a stats dump, a key file), and without a note the
+/// chains would seem checked against it.
+fn trust_bundles_without_certificates(options: &Options, out: &mut Collector) {
+    let empty: Vec<&Input> = options
+        .trust_bundle
+        .iter()
+        .filter(|input| pem_bundles(input).all(|bundle| bundle.certificates.is_empty()))
+        .collect();
+    let all_empty = empty.len() == options.trust_bundle.len();
+    for input in empty {
+        let consequence = if all_empty {
+            "so no certificate chain can be trusted"
+        } else {
+            "so it adds no CA certificate"
+        };
+        let mut note = format!(
+            "The trust bundle `{}` contains no PEM certificate, {consequence}.",
+            input.name()
+        );
+        if !input.private_keys.is_empty() {
+            note.push_str(" It contains a private key, which was removed and is not shown.");
+        }
+        note.push_str(
+            " Give the PEM CA certificates the verifying side trusts as the trust bundle.",
+        );
+        out.note(note);
+    }
 }
 
 /// Evidence text for a private key, which is never quoted.
