@@ -69,6 +69,12 @@ pub fn ConclusionView(
         let sources: Vec<&str> = quoted.iter().map(String::as_str).collect();
         kept.with(|kept| redaction::plan(&sources, &shared, kept))
     });
+    // The report states the conclusion and answers shown here, which can name a
+    // cause that the findings alone leave open.
+    let walk = Memo::new(move |_| {
+        let path = wizard.walker.with(|w| w.as_ref().map(Walker::path).unwrap_or_default());
+        report::WalkOutcome::new(conclusion, &path)
+    });
     // The report is rendered again with each piece redacted, so placeholders in
     // prose are escaped for Markdown like any other text.
     let shared = Shared {
@@ -76,7 +82,9 @@ pub fn ConclusionView(
             plan.with(|plan| {
                 let redact = |text: &str| redaction::apply(text, plan);
                 wizard.evidence.with(|e| {
-                    wizard.diagnosis.with(|d| report::to_markdown_redacted(e.inputs(), d, &redact))
+                    wizard.diagnosis.with(|d| {
+                        walk.with(|w| report::to_markdown_with_walk(e.inputs(), d, w, &redact))
+                    })
                 })
             })
         }),
@@ -84,7 +92,9 @@ pub fn ConclusionView(
             plan.with(|plan| {
                 let redact = |text: &str| redaction::apply(text, plan);
                 let value = wizard.evidence.with(|e| {
-                    wizard.diagnosis.with(|d| report::to_json_redacted(e.inputs(), d, &redact))
+                    wizard.diagnosis.with(|d| {
+                        walk.with(|w| report::to_json_with_walk(e.inputs(), d, w, &redact))
+                    })
                 });
                 serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
             })

@@ -8,12 +8,13 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::{Confidence, Diagnosis, EvidenceLine, Finding, Input, RuledOut};
 use crate::evidence::InputKind;
 use crate::issue_link::{IssueFinding, IssueReport};
-use crate::tree::GivenAnswer;
+use crate::tree::{AnswerSource, Conclusion, GivenAnswer};
 
 /// Builds the JSON object that `meshtls diagnose --format json` prints.
 pub fn to_json(inputs: &[Input], diagnosis: &Diagnosis) -> Value {
@@ -26,6 +27,78 @@ pub fn to_json(inputs: &[Input], diagnosis: &Diagnosis) -> Value {
         "next_steps": diagnosis.next_steps,
         "notes": diagnosis.notes,
     })
+}
+
+/// Where a walk through the decision tree ended: the conclusion the page shows
+/// and the answers that led to it. A report of the page carries it, because the
+/// answers can name a cause that the pasted evidence alone cannot decide.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WalkOutcome {
+    /// The conclusion's finding code, or its id when it names no finding: the
+    /// page's `data-code` of the conclusion.
+    pub code: String,
+    pub title: String,
+    pub cause: String,
+    /// The answered steps, in the order of the walk.
+    pub answers: Vec<WalkAnswer>,
+}
+
+/// One answered step of a walk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WalkAnswer {
+    /// The step's id in the tree.
+    pub step: String,
+    pub question: String,
+    /// The answer's id in the tree.
+    pub answer: String,
+    pub label: String,
+    /// The finding code that answered the step, or `None` when the person chose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
+}
+
+impl WalkOutcome {
+    /// Collects the conclusion a walk reached and the answers on its `path`.
+    pub fn new(conclusion: &Conclusion, path: &[GivenAnswer<'_>]) -> WalkOutcome {
+        let answers = path
+            .iter()
+            .map(|given| WalkAnswer {
+                step: given.step.id.clone(),
+                question: given.step.question.clone(),
+                answer: given.answer.id.clone(),
+                label: given.answer.label.clone(),
+                answered_by: match &given.source {
+                    AnswerSource::Person => None,
+                    AnswerSource::Evidence { code } => Some(code.clone()),
+                },
+            })
+            .collect();
+        WalkOutcome {
+            code: conclusion.finding_code.clone().unwrap_or_else(|| conclusion.id.clone()),
+            title: conclusion.title.clone(),
+            cause: conclusion.cause.clone(),
+            answers,
+        }
+    }
+}
+
+/// Builds the [`to_json_redacted`] object for a walk that reached `walk`:
+/// `conclusion` is the walk's, `walk` holds its answers, and
+/// `evidence_conclusion` keeps the top finding's code.
+pub fn to_json_with_walk(
+    inputs: &[Input],
+    diagnosis: &Diagnosis,
+    walk: &WalkOutcome,
+    redact: &dyn Fn(&str) -> String,
+) -> Value {
+    let mut value = to_json(inputs, diagnosis);
+    if let Some(map) = value.as_object_mut() {
+        map.insert("conclusion".to_string(), Value::String(walk.code.clone()));
+        map.insert("evidence_conclusion".to_string(), json!(diagnosis.conclusion));
+        map.insert("walk".to_string(), json!(walk));
+    }
+    redact_strings(&mut value, redact);
+    value
 }
 
 /// Builds the [`to_json`] object with `redact` applied to every string value, for
@@ -177,15 +250,40 @@ pub fn to_markdown_redacted(
     diagnosis: &Diagnosis,
     redact: &dyn Fn(&str) -> String,
 ) -> String {
+    markdown(inputs, diagnosis, None, redact)
+}
+
+/// Renders the Markdown report of a walk that reached `walk`: the walk's
+/// conclusion and answers, then the findings as [`to_markdown_redacted`] does.
+/// The tree's questions and answers are fixed text, but they pass through
+/// `redact` like the rest.
+pub fn to_markdown_with_walk(
+    inputs: &[Input],
+    diagnosis: &Diagnosis,
+    walk: &WalkOutcome,
+    redact: &dyn Fn(&str) -> String,
+) -> String {
+    markdown(inputs, diagnosis, Some(walk), redact)
+}
+
+fn markdown(
+    inputs: &[Input],
+    diagnosis: &Diagnosis,
+    walk: Option<&WalkOutcome>,
+    redact: &dyn Fn(&str) -> String,
+) -> String {
     let prose = |text: &str| escape_prose(&redact(text));
     let mut out = String::from("# TLS diagnosis\n\n");
 
-    match diagnosis.conclusion {
-        Some(code) => {
-            let title = diagnosis.findings.first().map_or(String::new(), |f| prose(&f.title));
-            let _ = writeln!(out, "**Conclusion:** `{code}`: {title}");
-        }
-        None => out.push_str("**Conclusion:** none: no finding in these inputs.\n"),
+    match walk {
+        Some(walk) => write_walk_markdown(&mut out, diagnosis, walk, redact),
+        None => match diagnosis.conclusion {
+            Some(code) => {
+                let title = diagnosis.findings.first().map_or(String::new(), |f| prose(&f.title));
+                let _ = writeln!(out, "**Conclusion:** `{code}`: {title}");
+            }
+            None => out.push_str("**Conclusion:** none: no finding in these inputs.\n"),
+        },
     }
 
     if !inputs.is_empty() {
@@ -335,6 +433,38 @@ fn escape_prose(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Writes the walk's conclusion, its cause, how it relates to the top finding,
+/// and the answers given.
+fn write_walk_markdown(
+    out: &mut String,
+    diagnosis: &Diagnosis,
+    walk: &WalkOutcome,
+    redact: &dyn Fn(&str) -> String,
+) {
+    let prose = |text: &str| escape_prose(&redact(text));
+    let _ = writeln!(out, "**Conclusion:** `{}`: {}", walk.code, prose(&walk.title));
+    let _ = writeln!(out, "\n{}", prose(&walk.cause));
+    if let Some(code) = diagnosis.conclusion.filter(|code| code.as_str() != walk.code) {
+        let _ = writeln!(
+            out,
+            "\nThe evidence alone ranks `{code}` first; the answers below lead to this conclusion."
+        );
+    }
+    if walk.answers.is_empty() {
+        return;
+    }
+    start_section(out, "## Answers");
+    for given in &walk.answers {
+        let _ = write!(out, "- {} **{}**", prose(&given.question), prose(&given.label));
+        match &given.answered_by {
+            Some(code) => {
+                let _ = writeln!(out, " (answered by the finding `{code}`)");
+            }
+            None => out.push('\n'),
+        }
+    }
 }
 
 /// Wraps `text` in a code span whose backtick run is longer than any in `text`,
