@@ -1,9 +1,11 @@
 //! Removal of private key blocks from pasted text before anything keeps it.
 //!
 //! A key pasted by mistake must never reach sessionStorage, the page or a
-//! report. Each line of a `-----BEGIN ... PRIVATE KEY-----` block, markers
-//! included, becomes an empty line, so the line numbers of the rest of the
+//! report. Each `-----BEGIN ... PRIVATE KEY-----` block, markers included, is
+//! deleted but its line breaks stay, so the line numbers of the rest of the
 //! paste still match what the person pasted.
+
+use meshtls_engine::evidence::pem::blank_private_keys;
 
 /// Text with its private key blocks blanked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,45 +15,20 @@ pub struct Redacted {
     pub keys_removed: usize,
 }
 
-/// Blanks every line of every PEM private key block (PKCS#8, RSA, EC,
-/// encrypted, OpenSSH) in `text`. An unterminated block is blanked to the end,
+/// Blanks every PEM private key (PKCS#8, RSA, EC, encrypted, OpenSSH) in
+/// `text`, with the engine's [`blank_private_keys`]: a key on its own lines, on
+/// one line joined by spaces, or in a YAML or JSON string with `\n` escapes.
+/// An unterminated key is blanked to the next BEGIN marker or to the end,
 /// because its tail is key material too.
 pub fn strip_private_keys(text: &str) -> Redacted {
-    let mut out = String::with_capacity(text.len());
-    let mut keys_removed = 0;
-    let mut inside = false;
-
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        if !inside && is_key_marker(content, "BEGIN") {
-            inside = true;
-            keys_removed += 1;
-        }
-        if inside {
-            out.push_str(&line[content.len()..]);
-            if is_key_marker(content, "END") {
-                inside = false;
-            }
-        } else {
-            out.push_str(line);
-        }
-    }
-
-    Redacted { text: out, keys_removed }
+    let blanked = blank_private_keys(text);
+    Redacted { keys_removed: blanked.private_keys.len(), text: blanked.text.into_owned() }
 }
 
 /// True when `text` still holds anything that looks like a private key marker.
 /// The storage layer refuses such text whatever the redaction did.
 pub fn mentions_private_key(text: &str) -> bool {
     text.contains("PRIVATE KEY")
-}
-
-fn is_key_marker(line: &str, edge: &str) -> bool {
-    let line = line.trim();
-    let Some(rest) = line.strip_prefix("-----").and_then(|l| l.strip_prefix(edge)) else {
-        return false;
-    };
-    rest.trim_end_matches('-').trim_end().ends_with("PRIVATE KEY")
 }
 
 #[cfg(test)]
@@ -94,6 +71,18 @@ mod tests {
             name: "indented openssh key",
             input: "  -----BEGIN OPENSSH PRIVATE KEY-----\n  b3Bl\n  -----END OPENSSH PRIVATE KEY-----\ntail",
             expected: "\n\n\ntail",
+            keys: 1,
+        },
+        Case {
+            name: "key with escaped line breaks in a yaml string",
+            input: "private_key: { inline_string: \"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----\\n\" }\nafter\n",
+            expected: "private_key: { inline_string: \"\\n\" }\nafter\n",
+            keys: 1,
+        },
+        Case {
+            name: "key on one line joined by spaces",
+            input: "-----BEGIN PRIVATE KEY----- MIIE AAAA -----END PRIVATE KEY-----\nafter",
+            expected: "\nafter",
             keys: 1,
         },
         Case {
