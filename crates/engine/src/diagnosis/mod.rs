@@ -12,7 +12,9 @@ pub mod report;
 mod rules;
 pub mod tls_counters;
 
+use std::collections::HashSet;
 use std::fmt;
+use std::hash::Hash;
 
 use serde::Serialize;
 
@@ -191,7 +193,7 @@ pub struct Options {
 }
 
 /// One quoted line of an input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct EvidenceLine {
     /// The input's name: a file name, `-` for standard input, or the page's paste name.
     pub input: String,
@@ -227,7 +229,12 @@ pub struct Finding {
     /// What the evidence shows and how it leads here: counter values, the
     /// direction of an alert, where Envoy's counting differs from the docs.
     pub details: Vec<String>,
+    /// The distinct lines that show the finding, in the order the rules found
+    /// them. A [`Diagnosis`] quotes at most [`MAX_EVIDENCE_LINES`] of them.
     pub evidence: Vec<EvidenceLine>,
+    /// How many more distinct lines show the finding than `evidence` quotes.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted_evidence: usize,
     pub remediation: String,
     pub links: Vec<Link>,
     pub confidence: Confidence,
@@ -244,6 +251,7 @@ impl Finding {
             subject: None,
             details: Vec::new(),
             evidence: Vec::new(),
+            omitted_evidence: 0,
             remediation: spec.remediation.to_string(),
             links: spec.links.to_vec(),
             confidence,
@@ -263,13 +271,46 @@ impl Finding {
     }
 
     pub fn with_evidence(mut self, evidence: impl IntoIterator<Item = EvidenceLine>) -> Finding {
-        for line in evidence {
-            if !self.evidence.contains(&line) {
-                self.evidence.push(line);
-            }
-        }
+        self.evidence.extend(evidence);
+        remove_repeats(&mut self.evidence);
         self
     }
+
+    /// Removes repeated evidence lines and details, keeping the first of each.
+    pub(crate) fn remove_repeats(&mut self) {
+        remove_repeats(&mut self.evidence);
+        remove_repeats(&mut self.details);
+    }
+
+    /// Keeps the first [`MAX_EVIDENCE_LINES`] evidence lines and counts the rest
+    /// in `omitted_evidence`.
+    pub(crate) fn cap_evidence(&mut self) {
+        let extra = self.evidence.len().saturating_sub(MAX_EVIDENCE_LINES);
+        self.evidence.truncate(MAX_EVIDENCE_LINES);
+        self.omitted_evidence += extra;
+    }
+}
+
+/// Evidence lines quoted per finding. A log of thousands of failed handshakes
+/// proves its cause no better with every line quoted: quoting them all made the
+/// report megabytes long, and merging them compared every pair of lines.
+pub const MAX_EVIDENCE_LINES: usize = 20;
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
+}
+
+/// Removes the later copies of repeated items in one pass, where a search of the
+/// kept items for each new one would take time quadratic in their number.
+fn remove_repeats<T: Hash + Eq>(items: &mut Vec<T>) {
+    if items.len() < 2 {
+        return;
+    }
+    let mut seen = HashSet::with_capacity(items.len());
+    let first: Vec<bool> = items.iter().map(|item| seen.insert(item)).collect();
+    drop(seen);
+    let mut is_first = first.into_iter();
+    items.retain(|_| is_first.next().unwrap_or(true));
 }
 
 /// A cause the evidence argues against, and why.
