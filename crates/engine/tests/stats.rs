@@ -503,3 +503,18 @@ fn dotless_clusters_sharing_a_prefix() {
     assert_eq!(stats.counter("cluster.webx.upstream_cx_total"), Some((2, 2)));
     assert_eq!(stats.cluster("webx").map(|scope| scope.stats().len()), Some(2));
 }
+
+#[test]
+fn has_prefix_text_and_prometheus() {
+    let (text, _) =
+        stats::parse_text("cluster.a.ssl.handshake: 1\ncluster.b.upstream_cx_total: 2\n", 1);
+    assert_eq!(text.cluster("a").map(|scope| scope.has_prefix("ssl.")), Some(true));
+    assert_eq!(text.cluster("a").map(|scope| scope.has_prefix("ssl.handshake")), Some(true));
+    assert_eq!(text.cluster("a").map(|scope| scope.has_prefix("")), Some(true));
+    assert_eq!(text.cluster("b").map(|scope| scope.has_prefix("ssl.")), Some(false));
+    assert!(!text.server().has_prefix(""));
+
+    let (prometheus, _) =
+        stats::parse_prometheus("envoy_cluster_ssl_handshake{envoy_cluster_name=\"a\"} 1\n", 1);
+    assert_eq!(prometheus.cluster("a").map(|scope| scope.has_prefix("ssl.")), Some(true));
+}

@@ -415,7 +415,17 @@ impl Scope {
 
     /// Whether any stat's relative name starts with `prefix`.
     pub fn has_prefix(&self, prefix: &str) -> bool {
-        self.with_prefix(prefix).next().is_some()
+        if self.from_prometheus {
+            return self.with_prefix(prefix).next().is_some();
+        }
+        // Rules ask this of every scope, so bytes are compared with no `str` slicing.
+        let prefix_len = self.prefix.len();
+        self.stats.iter().any(|stat| {
+            stat.name
+                .as_bytes()
+                .get(prefix_len..)
+                .is_some_and(|relative| relative.starts_with(prefix.as_bytes()))
+        })
     }
 
     /// Finds the index entry of a relative name.
