@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 pub use fragment::FragmentWarning;
 pub use links::Links;
 pub use model::{
-    Answer, AnsweredBy, Conclusion, DocLink, EscalationKind, EvidenceCode, EvidenceCommand,
-    FixStep, Node, Scope, Step, Symptom,
+    Answer, AnsweredBy, CodeState, Conclusion, DocLink, EscalationKind, EvidenceCode,
+    EvidenceCommand, FixStep, Node, Scope, Step, Symptom,
 };
 pub use validate::{KnownNames, Problem, ProblemKind};
 pub use walker::{AnswerSource, GivenAnswer, Progress, WalkError, Walker};

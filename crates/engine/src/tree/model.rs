@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnosis::Diagnosis;
+
 /// Where a symptom starts: what the person sees, and the first step that diagnoses it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Symptom {
@@ -109,8 +111,9 @@ pub struct Answer {
     pub next: String,
 }
 
-/// A rule that lets evidence answer a step: when a finding with `code` is present,
-/// the step takes the answer `answer`.
+/// A rule that lets evidence answer a step: when a finding with `code` is present
+/// (or, with `when: ruled-out`, when evidence rules `code` out), the step takes the
+/// answer `answer`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnsweredBy {
     /// Finding code from the diagnosis registry, e.g. `tls-cert-expired`.
@@ -118,8 +121,29 @@ pub struct AnsweredBy {
     /// The side the finding must come from; `None` accepts the code from either side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
+    /// What the diagnosis must say about `code` for the rule to apply.
+    #[serde(default, skip_serializing_if = "CodeState::is_found")]
+    pub when: CodeState,
     /// Id of one of the step's answers.
     pub answer: String,
+}
+
+/// What a diagnosis says about a finding code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodeState {
+    /// A finding raises the code.
+    #[default]
+    Found,
+    /// Evidence rules the code out (for example `control_plane.connected_state: 1`
+    /// rules out `conn-control-plane-disconnected`), and no finding raises it.
+    RuledOut,
+}
+
+impl CodeState {
+    pub fn is_found(&self) -> bool {
+        *self == CodeState::Found
+    }
 }
 
 /// The side of a connection a finding describes, for codes such as `tls-in-use` that
@@ -167,43 +191,64 @@ impl Scope {
 pub struct EvidenceCode {
     pub code: String,
     pub scope: Option<Scope>,
+    /// Whether a finding raises the code or evidence rules it out; the `From`
+    /// conversions take a finding.
+    pub state: CodeState,
 }
 
 impl EvidenceCode {
-    /// Tells whether this finding satisfies `rule`: the codes are equal, and a rule
-    /// with a scope also needs the finding's scope to be the same.
+    /// Returns a code that the evidence rules out.
+    pub fn ruled_out(code: impl Into<String>) -> EvidenceCode {
+        EvidenceCode { code: code.into(), scope: None, state: CodeState::RuledOut }
+    }
+
+    /// Returns the codes of a diagnosis for [`super::Walker::apply_evidence`]: each
+    /// finding's code, and each ruled-out code. The diagnosis never lists a code
+    /// both ways.
+    pub fn from_diagnosis(diagnosis: &Diagnosis) -> Vec<EvidenceCode> {
+        let found =
+            diagnosis.findings.iter().map(|finding| EvidenceCode::from(finding.code.as_str()));
+        let ruled_out =
+            diagnosis.ruled_out.iter().map(|entry| EvidenceCode::ruled_out(entry.code.as_str()));
+        found.chain(ruled_out).collect()
+    }
+
+    /// Tells whether this code satisfies `rule`: the codes and states are equal,
+    /// and a rule with a scope also needs the finding's scope to be the same.
     pub fn matches(&self, rule: &AnsweredBy) -> bool {
-        self.code == rule.code && (rule.scope.is_none() || rule.scope == self.scope)
+        self.code == rule.code
+            && self.state == rule.when
+            && (rule.scope.is_none() || rule.scope == self.scope)
     }
 }
 
 impl From<&str> for EvidenceCode {
     fn from(code: &str) -> Self {
-        EvidenceCode { code: code.to_owned(), scope: None }
+        EvidenceCode { code: code.to_owned(), scope: None, state: CodeState::Found }
     }
 }
 
 impl From<String> for EvidenceCode {
     fn from(code: String) -> Self {
-        EvidenceCode { code, scope: None }
+        EvidenceCode { code, scope: None, state: CodeState::Found }
     }
 }
 
 impl From<&String> for EvidenceCode {
     fn from(code: &String) -> Self {
-        EvidenceCode { code: code.clone(), scope: None }
+        EvidenceCode { code: code.clone(), scope: None, state: CodeState::Found }
     }
 }
 
 impl From<(&str, Option<Scope>)> for EvidenceCode {
     fn from((code, scope): (&str, Option<Scope>)) -> Self {
-        EvidenceCode { code: code.to_owned(), scope }
+        EvidenceCode { code: code.to_owned(), scope, state: CodeState::Found }
     }
 }
 
 impl From<(&str, Scope)> for EvidenceCode {
     fn from((code, scope): (&str, Scope)) -> Self {
-        EvidenceCode { code: code.to_owned(), scope: Some(scope) }
+        EvidenceCode { code: code.to_owned(), scope: Some(scope), state: CodeState::Found }
     }
 }
 
@@ -305,8 +350,12 @@ mod tests {
 
     #[test]
     fn evidence_code_matches_scoped_rules() {
-        let rule =
-            |scope| AnsweredBy { code: "tls-in-use".to_owned(), scope, answer: "holds".to_owned() };
+        let rule = |scope| AnsweredBy {
+            code: "tls-in-use".to_owned(),
+            scope,
+            when: CodeState::Found,
+            answer: "holds".to_owned(),
+        };
         let listener = EvidenceCode::from(("tls-in-use", Scope::Listener));
         let bare = EvidenceCode::from("tls-in-use");
         assert!(listener.matches(&rule(None)));
