@@ -30,13 +30,15 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
     let from_prometheus = format == StatsFormat::Prometheus;
     // Stats of one scope come in runs, so the scope of the previous stat is tried first.
     let mut last_cluster: Option<(String, usize)> = None;
+    // Whether the name in `last_cluster` has no dot, kept to spare a scan per stat.
+    let mut last_dotless = false;
     for raw in raws {
         let RawStat { stat, scope } = raw;
         // When no established cluster name has a dot, `names::classify` cuts a cluster
         // stat at its first dot and finds the previous stat's dotless cluster there, so
         // a stat that continues that cluster skips classifying.
         let continued = match (&scope, &last_cluster) {
-            (None, Some((last, position))) if max_known_dots == 0 && !last.contains('.') => {
+            (None, Some((last, position))) if max_known_dots == 0 && last_dotless => {
                 continues_cluster(&stat.name, last).then_some(*position)
             }
             _ => None,
@@ -59,6 +61,7 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
                 _ => {
                     let slot = slot_for(&mut stats, key.clone(), from_prometheus);
                     if let (ScopeKey::Cluster(name), Slot::Cluster(position)) = (&key, &slot) {
+                        last_dotless = !name.contains('.');
                         last_cluster = Some((name.to_string(), *position));
                     }
                     slot
@@ -105,6 +108,8 @@ fn known_clusters(raws: &[RawStat]) -> Vec<String> {
     let mut seen: HashSet<&str> = HashSet::new();
     // The previous name established; the next stat of the same cluster names it again.
     let mut last: Option<&str> = None;
+    // `last` when it has no dot, kept to spare a scan per stat.
+    let mut last_dotless: Option<&str> = None;
     for raw in raws {
         let name = match &raw.scope {
             Some((ScopeKey::Cluster(name), _)) => Some(name.as_str()),
@@ -112,7 +117,7 @@ fn known_clusters(raws: &[RawStat]) -> Vec<String> {
             None => raw.stat.name.strip_prefix("cluster.").and_then(|rest| {
                 // With a dotless name, the first dot is the cluster's own boundary when
                 // a known cluster stat follows it.
-                let same_as_last = last.filter(|last| !last.contains('.')).is_some_and(|last| {
+                let same_as_last = last_dotless.is_some_and(|last| {
                     rest.strip_prefix(last)
                         .and_then(|tail| tail.strip_prefix('.'))
                         .is_some_and(names::starts_cluster_stat)
@@ -124,8 +129,11 @@ fn known_clusters(raws: &[RawStat]) -> Vec<String> {
             }),
         };
         if let Some(name) = name {
-            if last != Some(name) && seen.insert(name) {
-                known.push(name.to_string());
+            if last != Some(name) {
+                if seen.insert(name) {
+                    known.push(name.to_string());
+                }
+                last_dotless = Some(name).filter(|name| !name.contains('.'));
             }
             last = Some(name);
         }

@@ -206,17 +206,19 @@ pub(crate) fn known_cluster_boundary(rest: &str) -> Option<usize> {
 }
 
 pub(crate) fn starts_cluster_stat(relative: &str) -> bool {
-    let segment = relative.split('.').next().unwrap_or_default();
+    let (segment, dotted) = match relative.split_once('.') {
+        Some((segment, _)) => (segment, true),
+        None => (relative, false),
+    };
     if segment == "default" {
         // `default` is also a common DNS label (`svc.default.svc.cluster.local`), so only
         // the one cluster stat that starts with it counts.
         return relative == "default.total_match_count";
     }
-    if CLUSTER_STAT_SEGMENTS.contains(&segment) {
-        return true;
-    }
-    !relative.contains('.')
-        && CLUSTER_STAT_PREFIXES.iter().any(|prefix| segment.starts_with(prefix))
+    // Single-segment stats such as `upstream_cx_total` are the most common, so their
+    // prefixes are tried first.
+    (!dotted && CLUSTER_STAT_PREFIXES.iter().any(|prefix| segment.starts_with(prefix)))
+        || CLUSTER_STAT_SEGMENTS.contains(&segment)
 }
 
 /// Replaces every character outside `[a-zA-Z0-9_]` with `_`, as Envoy does for Prometheus names.
