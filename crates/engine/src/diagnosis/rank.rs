@@ -60,7 +60,7 @@ pub const VERIFY_CAUSES: [Code; 4] =
 
 /// Turns what the rules collected into the final, ranked diagnosis.
 pub(crate) fn finish(collected: Collector, options: &Options) -> Diagnosis {
-    let Collector { findings, ruled_out, next_steps, notes } = collected;
+    let Collector { findings, ruled_out, next_steps, notes, .. } = collected;
 
     let mut findings = merge_repeats(findings);
 

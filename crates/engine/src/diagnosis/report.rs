@@ -224,6 +224,9 @@ fn write_finding_text(out: &mut String, number: usize, finding: &Finding) {
         for line in &finding.evidence {
             let _ = writeln!(out, "     {}:{}: {}", line.input, line.line, line.text);
         }
+        if let Some(omitted) = omitted_evidence(finding) {
+            let _ = writeln!(out, "     {omitted}");
+        }
     }
     let _ = writeln!(out, "   Fix: {}", finding.remediation);
     for link in &finding.links {
@@ -354,6 +357,9 @@ fn write_finding_markdown(out: &mut String, finding: &Finding, redact: &dyn Fn(&
         out.push_str("Evidence:\n\n");
         write_fenced(out, "", &quoted(&finding.evidence, redact));
         out.push('\n');
+        if let Some(omitted) = omitted_evidence(finding) {
+            let _ = writeln!(out, "{omitted}\n");
+        }
     }
     let _ = writeln!(out, "**Fix:** {}\n", prose(&finding.remediation));
     for link in &finding.links {
@@ -383,6 +389,15 @@ fn write_ruled_out_markdown(
         if !entry.evidence.is_empty() {
             write_fenced(out, "  ", &quoted(&entry.evidence, redact));
         }
+    }
+}
+
+/// Says how many lines that show `finding` are not quoted, if any.
+fn omitted_evidence(finding: &Finding) -> Option<String> {
+    match finding.omitted_evidence {
+        0 => None,
+        1 => Some("(1 more line shows the same, not quoted)".to_string()),
+        n => Some(format!("({n} more lines show the same, not quoted)")),
     }
 }
 

@@ -76,13 +76,14 @@ pub(crate) fn run_messages(found: &[Found<'_>], out: &mut Collector) {
                     .as_deref()
                     .is_some_and(|reason| reason.ends_with("connection failure"));
                 if reset.origin == ResetOrigin::LocalReplyBody && no_reason && connection_failure {
-                    out.note(format!(
-                        "{} line {}: the 503 body has no transport failure reason. Envoy 1.16 and \
-                         later add one for TLS failures, so on those versions the connection \
-                         failed before TLS (nothing listening, security group, wrong port).",
-                        item.input.name(),
-                        item.line
-                    ));
+                    out.note_line(
+                        item.input,
+                        item.line,
+                        "the 503 body has no transport failure reason. Envoy 1.16 and later add \
+                         one for TLS failures, so on those versions the connection failed \
+                         before TLS (nothing listening, security group, wrong port)."
+                            .to_string(),
+                    );
                     out.next_step(
                         "The connection counters of the client Envoy's cluster",
                         Some(CONNECT_STATS),
@@ -96,22 +97,37 @@ pub(crate) fn run_messages(found: &[Found<'_>], out: &mut Collector) {
 
 fn connect_error(item: &Found<'_>, errno: u32, out: &mut Collector) {
     if errno == ECONNREFUSED {
+        let printed = connect_error_wording(item, errno);
         out.add(
             Finding::new(Code::ConnRefused, Confidence::Confirmed)
-                .with_detail(
-                    "`delayed connect error: 111`: errno 111 is ECONNREFUSED, so the upstream \
-                     refused the TCP connection and no TLS handshake was attempted on it.",
-                )
+                .with_detail(format!(
+                    "`{printed}`: errno 111 is ECONNREFUSED, so the upstream refused the TCP \
+                     connection and no TLS handshake was attempted on it."
+                ))
                 .with_evidence(item.quote()),
         );
         return;
     }
-    out.note(format!(
-        "{} line {}: the TCP connect failed with errno {errno} before any TLS handshake \
-         (110 is a timeout, 113 no route to host on Linux).",
-        item.input.name(),
-        item.line
-    ));
+    out.note_line(
+        item.input,
+        item.line,
+        format!(
+            "the TCP connect failed with errno {errno} before any TLS handshake (110 is a \
+             timeout, 113 no route to host on Linux)."
+        ),
+    );
+}
+
+/// Returns the connect error as the quoted line spells it. Older Envoy builds
+/// log `delayed connection error: 111`, newer ones `delayed connect error: 111`,
+/// and access logs carry `delayed_connect_error:_111`.
+fn connect_error_wording(item: &Found<'_>, errno: u32) -> String {
+    let line = item.input.line(item.line).unwrap_or("");
+    let wording = ["delayed connection error: ", "delayed_connect_error:_"]
+        .into_iter()
+        .find(|wording| line.contains(&format!("{wording}{errno}")))
+        .unwrap_or("delayed connect error: ");
+    format!("{wording}{errno}")
 }
 
 /// Returns true when a rejection reason states that Envoy could not load a certificate.
@@ -242,11 +258,11 @@ fn stream_closed(
     };
     let (name, meaning) = grpc_status(status);
     if status == 0 {
-        out.note(format!(
-            "{} line {}: `gRPC config stream closed: 0` is a graceful close, not a problem.",
-            item.input.name(),
-            item.line
-        ));
+        out.note_line(
+            item.input,
+            item.line,
+            "`gRPC config stream closed: 0` is a graceful close, not a problem.".to_string(),
+        );
         return;
     }
     let label = if name.is_empty() { status.to_string() } else { format!("{status} ({name})") };

@@ -17,8 +17,10 @@
 //!   `certificate_required` (116); a TLS 1.2 server sends `handshake_failure`
 //!   (40), which also means "no shared cipher".
 
+use std::collections::HashSet;
+
 use super::{Collector, Found, Origin};
-use crate::diagnosis::{Code, Confidence, Finding, Options, Symptom};
+use crate::diagnosis::{Code, Confidence, Finding, Input, Options, Symptom};
 use crate::evidence::boringssl;
 use crate::evidence::messages::{
     Event, SslError, TlsAlert, TlsError, TlsErrorFormat, VerifyFailure, VerifyFailureKind,
@@ -35,6 +37,7 @@ const FAIL_VERIFY_STATS: &str =
     "curl -s http://localhost:9901/stats | grep -E 'ssl\\.(fail_verify|connection_error|handshake)'";
 
 pub(crate) fn run(found: &[Found<'_>], options: &Options, out: &mut Collector) {
+    let mut inputs_with_handshake: HashSet<*const Input> = HashSet::new();
     for item in found {
         match item.event {
             Event::TlsError(error) => tls_error(item, error, options, out),
@@ -44,12 +47,15 @@ pub(crate) fn run(found: &[Found<'_>], options: &Options, out: &mut Collector) {
             Event::HandshakeStatus { ssl_error, name, benign } => {
                 handshake_status(item, *ssl_error, name, *benign, out);
             }
-            Event::HandshakeComplete => {
-                // `found` is in line order, so the first note per input names the first line.
-                let prefix = format!("{} shows a completed TLS handshake", item.input.name());
-                if !out.notes.iter().any(|note| note.starts_with(&prefix)) {
-                    out.note(format!("{prefix} (first at line {}).", item.line));
-                }
+            // `found` is in line order, so the first note per input names the first line.
+            Event::HandshakeComplete
+                if inputs_with_handshake.insert(std::ptr::from_ref(item.input)) =>
+            {
+                out.note(format!(
+                    "{} shows a completed TLS handshake (first at line {}).",
+                    item.input.name(),
+                    item.line
+                ));
             }
             _ => {}
         }
@@ -265,12 +271,14 @@ fn received_alert(item: &Found<'_>, alert: u8, ssl: &SslError, out: &mut Collect
             return;
         }
         _ => {
-            out.note(format!(
-                "{} line {}: the peer sent TLS alert `{name}` ({alert}), which names no cause in \
-                 the App Mesh checks.",
-                item.input.name(),
-                item.line
-            ));
+            out.note_line(
+                item.input,
+                item.line,
+                format!(
+                    "the peer sent TLS alert `{name}` ({alert}), which names no cause in the \
+                     App Mesh checks."
+                ),
+            );
             return;
         }
     };
@@ -446,13 +454,15 @@ fn tool_alert(item: &Found<'_>, alert: &TlsAlert, out: &mut Collector) {
     let name =
         alert.alert.and_then(boringssl::alert_name).unwrap_or_else(|| alert.description.clone());
     match alert.direction {
-        Some(AlertDirection::Sent) => out.note(format!(
-            "{} line {}: the TLS client sent alert `{name}`: the client could not use what the \
-             server sent (a malformed or unexpected handshake message, or a certificate it \
-             rejected).",
-            item.input.name(),
-            item.line
-        )),
+        Some(AlertDirection::Sent) => out.note_line(
+            item.input,
+            item.line,
+            format!(
+                "the TLS client sent alert `{name}`: the client could not use what the server \
+                 sent (a malformed or unexpected handshake message, or a certificate it \
+                 rejected)."
+            ),
+        ),
         _ => {
             let Some(number) = alert.alert else {
                 return;
@@ -492,12 +502,13 @@ fn handshake_status(
             item.input.name()
         ));
     } else if ssl_error == Some(5) || name == "SYSCALL" {
-        out.note(format!(
-            "{} line {}: the handshake ended with SSL_ERROR_SYSCALL: the peer closed or reset \
-             the connection without a TLS alert.",
-            item.input.name(),
-            item.line
-        ));
+        out.note_line(
+            item.input,
+            item.line,
+            "the handshake ended with SSL_ERROR_SYSCALL: the peer closed or reset the \
+             connection without a TLS alert."
+                .to_string(),
+        );
     }
 }
 
@@ -505,7 +516,7 @@ fn handshake_status(
 /// In App Mesh, the application's own Envoy replies to a ClientHello sent to its
 /// plaintext outbound listener with an HTTP error.
 fn plaintext_answer_to_tls_client(found: &[Found<'_>], options: &Options, out: &mut Collector) {
-    let mut by_input: Vec<(&crate::diagnosis::Input, Vec<&Found<'_>>)> = Vec::new();
+    let mut by_input: Vec<(&Input, Vec<&Found<'_>>)> = Vec::new();
     for item in found {
         let signal = match item.event {
             Event::TlsError(error) => {
@@ -549,8 +560,10 @@ fn plaintext_answer_to_tls_client(found: &[Found<'_>], options: &Options, out: &
              plaintext outbound listener, which reads the ClientHello as a broken HTTP request \
              and answers in plaintext.",
         );
+        // One call for all lines, because each call compares the lines it adds with
+        // those already quoted.
+        finding = finding.with_evidence(items.iter().flat_map(|item| item.quote()));
         for item in &items {
-            finding = finding.with_evidence(item.quote());
             if let Event::HandshakeBytes { read, .. } = item.event {
                 finding = finding.with_detail(format!(
                     "The client read {read} bytes; a ServerHello needs at least \

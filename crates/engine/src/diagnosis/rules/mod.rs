@@ -12,6 +12,8 @@ mod elb;
 mod messages;
 mod stats;
 
+use std::collections::{HashMap, HashSet};
+
 use super::{Code, EvidenceLine, Finding, Input, NextStep, Options, RuledOut};
 use crate::evidence::messages::Event;
 use crate::evidence::Records;
@@ -25,6 +27,23 @@ pub(crate) struct Collector {
     /// removes that code (a generic failure folded into its specific cause).
     pub next_steps: Vec<(Option<Code>, NextStep)>,
     pub notes: Vec<String>,
+    /// Notes about one line each, kept once per input and text until
+    /// [`Collector::write_line_notes`] turns them into `notes`.
+    line_notes: Vec<LineNote>,
+    /// Position in `line_notes` of each (input name, text).
+    line_note_index: HashMap<(String, String), usize>,
+}
+
+/// A note that a log may repeat on thousands of lines: the first line it
+/// applies to and how many more lines it applies to.
+#[derive(Clone, Debug)]
+struct LineNote {
+    input: String,
+    first_line: usize,
+    /// The line last added, so two messages on one line count once.
+    last_line: usize,
+    more_lines: usize,
+    text: String,
 }
 
 impl Collector {
@@ -71,6 +90,46 @@ impl Collector {
         let note = note.into();
         if !self.notes.contains(&note) {
             self.notes.push(note);
+        }
+    }
+
+    /// Adds a note about line `line` of `input`. A note with the same text on
+    /// other lines of the same input is written once, as
+    /// `<input> line <first> (and <n> more lines): <text>`.
+    pub fn note_line(&mut self, input: &Input, line: usize, text: String) {
+        let key = (input.name().to_string(), text);
+        match self.line_note_index.get(&key).and_then(|&index| self.line_notes.get_mut(index)) {
+            Some(known) if known.last_line == line => {}
+            Some(known) => {
+                known.first_line = known.first_line.min(line);
+                known.last_line = line;
+                known.more_lines += 1;
+            }
+            None => {
+                let (input, text) = key.clone();
+                self.line_note_index.insert(key, self.line_notes.len());
+                self.line_notes.push(LineNote {
+                    input,
+                    first_line: line,
+                    last_line: line,
+                    more_lines: 0,
+                    text,
+                });
+            }
+        }
+    }
+
+    /// Moves the notes of [`Collector::note_line`] into `notes`, in the order
+    /// they were first added.
+    pub fn write_line_notes(&mut self) {
+        self.line_note_index.clear();
+        for note in std::mem::take(&mut self.line_notes) {
+            let more = match note.more_lines {
+                0 => String::new(),
+                1 => " (and 1 more line)".to_string(),
+                n => format!(" (and {n} more lines)"),
+            };
+            self.note(format!("{} line {}{more}: {}", note.input, note.first_line, note.text));
         }
     }
 }
@@ -126,9 +185,12 @@ pub(crate) fn quote_all(
     lines: impl IntoIterator<Item = usize>,
 ) -> Vec<EvidenceLine> {
     let mut quoted: Vec<EvidenceLine> = Vec::new();
+    // Lines inside one private key block quote the same marker line, so repeats
+    // are told apart by the quoted line's number.
+    let mut quoted_numbers = HashSet::new();
     for line in lines {
         if let Some(evidence) = quote(input, line) {
-            if !quoted.contains(&evidence) {
+            if quoted_numbers.insert(evidence.line) {
                 quoted.push(evidence);
             }
         }
@@ -224,6 +286,7 @@ pub(crate) fn run_all(inputs: &[Input], options: &Options, out: &mut Collector) 
         stats::connectivity(&snapshot, out);
         counters::run(&snapshot, options, out);
     }
+    out.write_line_notes();
 }
 
 #[cfg(test)]
@@ -245,6 +308,27 @@ mod tests {
 
     fn input(text: &str) -> Input {
         Input::parse("paste", text)
+    }
+
+    #[test]
+    fn line_notes_are_written_once_per_input_and_text() {
+        let first = input("a\nb\nc\n");
+        let second = Input::parse("other", "a\n");
+        let mut out = Collector::default();
+        out.note_line(&first, 2, "closed".to_string());
+        out.note_line(&first, 2, "closed".to_string());
+        out.note_line(&first, 3, "closed".to_string());
+        out.note_line(&first, 1, "reset".to_string());
+        out.note_line(&second, 1, "closed".to_string());
+        out.write_line_notes();
+        assert_eq!(
+            out.notes,
+            [
+                "paste line 2 (and 1 more line): closed",
+                "paste line 1: reset",
+                "other line 1: closed"
+            ]
+        );
     }
 
     #[test]
