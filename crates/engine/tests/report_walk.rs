@@ -25,8 +25,8 @@ const ANSWERS: [(&str, &str); 13] = [
     ("cp-verify-detail", "unknown-issuer"),
 ];
 
-/// A `/stats` paste of the client Envoy and its debug log line with the
-/// verification failure, as Envoy 1.33 prints it.
+/// Returns a `/stats` paste of the client Envoy and a debug log line with the
+/// verification failure.
 fn inputs() -> Vec<Input> {
     let path =
         format!("{}/tests/fixtures/two_envoys/stats-envoy-a.txt", env!("CARGO_MANIFEST_DIR"));

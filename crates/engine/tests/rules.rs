@@ -515,8 +515,8 @@ rows! {
 
 // Two /stats snapshots of one Envoy.
 rows! {
-    // Two Envoys that disagree: the finding says so once, and the code is not
-    // also listed as ruled out.
+    // Two Envoys that disagree: the finding states it once, and the code is
+    // not also listed as ruled out.
     control_plane_state_differs_by_input => Row {
         expected: &[Code::ConnControlPlaneDisconnected],
         conclusion: Some(Code::ConnControlPlaneDisconnected),

@@ -128,8 +128,8 @@ fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
 
 /// Removes from the ruled-out list each code that a remaining finding raises,
 /// so no code is both shown and ruled out. The evidence against it becomes a
-/// detail of the finding, which says whether it comes from another input (a
-/// second Envoy, or a snapshot taken at another time) or from the same one.
+/// detail of the finding. The detail states whether that evidence comes from
+/// another input (a second Envoy, or a snapshot taken at another time).
 fn settle_contradictions(ruled_out: Vec<RuledOut>, findings: &mut [Finding]) -> Vec<RuledOut> {
     let mut kept = Vec::new();
     for entry in ruled_out {
@@ -305,7 +305,7 @@ mod tests {
     }
 
     #[test]
-    fn contradiction_in_one_input_is_not_called_per_input() {
+    fn same_input_contradiction_wording() {
         let line = EvidenceLine { input: "log".into(), line: 1, text: "x".into() };
         let mut collected = Collector::default();
         collected.add(

@@ -83,7 +83,7 @@ impl WalkOutcome {
 }
 
 /// Builds the [`to_json_redacted`] object for a walk that reached `walk`:
-/// `conclusion` is the walk's, `walk` holds its answers, and
+/// `conclusion` is the walk's, `walk` contains its answers, and
 /// `evidence_conclusion` keeps the top finding's code.
 pub fn to_json_with_walk(
     inputs: &[Input],

@@ -121,14 +121,14 @@ pub struct AnsweredBy {
     /// The side the finding must come from; `None` accepts the code from either side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
-    /// What the diagnosis must say about `code` for the rule to apply.
+    /// The state of `code` in the diagnosis that the rule requires.
     #[serde(default, skip_serializing_if = "CodeState::is_found")]
     pub when: CodeState,
     /// Id of one of the step's answers.
     pub answer: String,
 }
 
-/// What a diagnosis says about a finding code.
+/// The state of a finding code in a diagnosis.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CodeState {

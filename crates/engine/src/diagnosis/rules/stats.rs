@@ -58,12 +58,12 @@ impl Snapshot<'_> {
 
 /// Picks the stats to read.
 ///
-/// Two dumps that share a listener or cluster are read as two snapshots of one
-/// Envoy, as their difference, when every shared counter of one is at most the
-/// other's (Envoy counters only rise until a restart), so that one is the
-/// earlier whichever was pasted first, and when the difference is a possible
-/// interval of one Envoy. Otherwise, and for any other number of dumps, each
-/// dump is read alone and its findings name it.
+/// Two dumps that share a listener or cluster are read as their difference
+/// when [`read_as_difference`] finds them to be two snapshots of one Envoy.
+/// Envoy counters only rise until a restart, so the dump whose shared counters
+/// are all at least the other's is the later one, whichever was pasted first.
+/// Otherwise, and for any other number of dumps, each dump is read alone and
+/// its findings name it.
 pub(crate) fn snapshots<'a>(inputs: &'a [Input], out: &mut Collector) -> Vec<Snapshot<'a>> {
     let mut dumps: Vec<(&'a Input, &'a Stats)> = Vec::new();
     for input in inputs {
@@ -115,8 +115,9 @@ pub(crate) fn snapshots<'a>(inputs: &'a [Input], out: &mut Collector) -> Vec<Sna
         .collect()
 }
 
-/// Reads two dumps as the difference of two snapshots of one Envoy, or says
-/// why they cannot be.
+/// Reads two dumps as the difference of two snapshots of one Envoy, or returns
+/// why they cannot be: counters that moved both ways or not at all, a listener
+/// or cluster missing from the later dump, or an impossible interval.
 fn read_as_difference<'a>(
     first: (&'a Input, &'a Stats),
     second: (&'a Input, &'a Stats),
@@ -180,8 +181,8 @@ fn missing_scope(earlier: &Stats, later: &Stats) -> Option<String> {
 /// one connection, so over an interval the two can only differ by the
 /// connections already open at its start.
 // NOTE: connections open at the start of the interval can complete their
-// handshake inside it, so a burst of slow handshakes could be read as two
-// Envoys; the dumps are then read alone, which is still correct for each.
+// handshake inside it. A burst of slow handshakes can therefore look like two
+// Envoys, and the dumps are then read alone, which is still correct for each.
 fn impossible_interval(delta: &Stats) -> Option<String> {
     let sides =
         [("downstream_cx_total", delta.listeners()), ("upstream_cx_total", delta.clusters())];
