@@ -1,10 +1,11 @@
-//! Fuzzes the PEM and DER readers and the chain checks, and checks that every
-//! line they report is inside the input and that no text of a private key block
-//! shows up in anything they return.
+//! Fuzzes the PEM and DER readers, the private key blanking and the chain
+//! checks. Checks that every line they report is inside the input, that no text
+//! of a private key block shows up in anything they return, and that the PEM
+//! reader finds no key in text that `blank_private_keys` already blanked.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use meshtls_engine::evidence::pem;
+use meshtls_engine::evidence::pem::{self, PrivateKeyKind};
 use meshtls_engine::x509::{self, Checks, Role, Trust};
 
 const FIRST_LINE: usize = 3;
@@ -68,6 +69,29 @@ fuzz_target!(|data: &[u8]| {
             assert!(!printed.contains(line), "private key text returned");
         }
     }
+
+    let blanked = pem::blank_private_keys(&text);
+    assert_eq!(
+        blanked.text.matches('\n').count(),
+        text.matches('\n').count(),
+        "blanking changed the line count"
+    );
+    let lines_in_text = text.matches('\n').count() + 1;
+    for (first, last) in &blanked.lines {
+        assert!(
+            1 <= *first && first <= last && *last <= lines_in_text,
+            "key lines {first}..{last}"
+        );
+    }
+    let (after, _) = pem::parse(&blanked.text, FIRST_LINE);
+    assert!(
+        after.private_keys.iter().all(|key| key.kind == PrivateKeyKind::TextDump),
+        "the PEM reader found a key after blanking"
+    );
+    assert!(
+        pem::blank_private_keys(&blanked.text).private_keys.is_empty(),
+        "blanking twice found a key"
+    );
 
     let (der_bundle, der_warnings) = pem::parse_der(data);
     let _ = format!("{der_bundle:?}{der_warnings:?}");

@@ -215,22 +215,18 @@ struct MarkerLabel<'a> {
 }
 
 /// Reads the label of the marker whose `-----BEGIN ` or `-----END ` ends at
-/// `from`: the text up to the closing dashes on the same line, or up to the
-/// line end when the dashes are missing.
+/// `from`: the text up to the closing dashes on the same line, as [`parse`]
+/// reads it. Without dashes the label runs to the line end or to an escaped
+/// line break (`\n` in YAML or JSON), whichever comes first.
 fn marker_label(text: &str, from: usize) -> Option<MarkerLabel<'_>> {
     let rest = text.get(from..)?;
-    let line = rest.split(['\n', '\r']).next().unwrap_or_default();
-    // An escaped line break (`\n` in YAML or JSON) also ends a marker without dashes.
-    let line = line.split("\\").next().unwrap_or_default();
-    match line.find(DASHES) {
-        Some(dashes) => Some(MarkerLabel {
-            text: line.get(..dashes)?.trim(),
-            end: from + dashes + DASHES.len(),
-        }),
-        None => {
-            Some(MarkerLabel { text: line.trim().trim_end_matches('-'), end: from + line.len() })
-        }
+    let line = rest.split('\n').next().unwrap_or_default();
+    if let Some(dashes) = line.find(DASHES) {
+        let label = line.get(..dashes)?.trim();
+        return Some(MarkerLabel { text: label, end: from + dashes + DASHES.len() });
     }
+    let line = line.split('\\').next().unwrap_or_default();
+    Some(MarkerLabel { text: line.trim().trim_end_matches('-'), end: from + line.len() })
 }
 
 /// Returns the byte offset just past the END marker that closes the key whose
