@@ -6,6 +6,8 @@
 //! one of each PEM label (PKCS#8, EC, RSA, encrypted PKCS#8) between two
 //! certificates.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use meshtls_engine::diagnosis::{diagnose, report, Code, Diagnosis, Input, Options};
 use meshtls_engine::evidence::pem::{self, PrivateKeyKind};
 use meshtls_engine::evidence::Records;
@@ -232,6 +234,33 @@ key_forms! {
     form_unterminated: unterminated,
 }
 
+/// A Kubernetes `kubernetes.io/tls` Secret as `kubectl get secret -o yaml`
+/// prints it: each PEM file base64-encoded whole under `data`.
+#[test]
+fn kubernetes_secret_data() {
+    for key in key_blocks() {
+        let pem = format!("{}\n", key.joined("\n"));
+        let encoded = STANDARD.encode(pem.as_bytes());
+        let certificate = STANDARD.encode(format!("{}\n", certificate_block().joined("\n")));
+        let text = format!(
+            "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.crt: {certificate}\n  tls.key: {encoded}\n"
+        );
+        let input = Input::parse("secret.yaml", &text);
+        let diagnosis =
+            diagnose(std::slice::from_ref(&input), &Options { now: NOW, ..Options::default() });
+        let name = &key.label;
+        assert_eq!(input.private_keys.len(), 1, "{name}: keys removed");
+        assert_eq!(input.private_keys[0].line, 6, "{name}: key line");
+        assert!(diagnosis.codes().contains(&Code::TlsPrivateKeyPasted), "{name}: no finding");
+        assert!(input.text.contains(&certificate), "{name}: the certificate token is kept");
+        for (output, rendered) in outputs(&input, &diagnosis) {
+            for window in windows(&encoded) {
+                assert!(!rendered.contains(window), "{name}: encoded key `{window}` in {output}");
+            }
+        }
+    }
+}
+
 #[test]
 fn certificate_after_key_on_one_line_is_read() {
     let key = &key_blocks()[0];
@@ -329,6 +358,18 @@ const BLANKING: &[Blanking] = &[
         input: "-----BEGIN PRIVATE KEY\nAAAA\n-----END PRIVATE KEY\nafter",
         expected: "\n\n\nafter",
         keys: &[(1, 3)],
+    },
+    Blanking {
+        name: "base64-encoded key in a Secret",
+        input: "data:\n  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCkFBQUEKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=\n",
+        expected: "data:\n  tls.key: \n",
+        keys: &[(2, 2)],
+    },
+    Blanking {
+        name: "encoded marker inside a longer token stays",
+        input: "xLS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCkFBQUEKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=",
+        expected: "xLS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCkFBQUEKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=",
+        keys: &[],
     },
     Blanking {
         name: "public key stays",

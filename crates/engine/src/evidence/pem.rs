@@ -152,7 +152,8 @@ pub struct BlankedKeys<'a> {
 ///
 /// A key counts from `-----BEGIN … PRIVATE KEY-----` to the next `-----END …-----`
 /// marker, which finds it on its own lines, joined with spaces on one line,
-/// and as one string with `\n` escapes in YAML or JSON. A key without an END
+/// as one string with `\n` escapes in YAML or JSON, and base64-encoded whole
+/// as in a Kubernetes Secret (the token is deleted). A key without an END
 /// marker runs to the next BEGIN marker or to the end of the text. Indentation
 /// before a key and blanks after it go too when nothing else shares the line.
 pub fn blank_private_keys(text: &str) -> BlankedKeys<'_> {
@@ -201,11 +202,70 @@ pub fn blank_private_keys(text: &str) -> BlankedKeys<'_> {
         search = to.max(after_begin);
     }
 
-    if private_keys.is_empty() {
-        return BlankedKeys { text: Cow::Borrowed(text), private_keys, lines };
+    let text: Cow<'_, str> = if private_keys.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        out.push_str(text.get(copied..).unwrap_or_default());
+        Cow::Owned(out)
+    };
+
+    let text = match blank_encoded_keys(&text, &mut private_keys, &mut lines) {
+        Some(without) => Cow::Owned(without),
+        None => text,
+    };
+    private_keys.sort_by_key(|key| key.line);
+    lines.sort_unstable();
+    BlankedKeys { text, private_keys, lines }
+}
+
+/// Base64 of `-----BEGIN`: the start of a whole PEM file encoded again, as a
+/// Kubernetes Secret stores `tls.key` under `data`.
+const ENCODED_BEGIN: &str = "LS0tLS1CRUdJTi";
+
+/// Deletes each base64 token that decodes to PEM text holding a private key,
+/// adds the keys and their lines to `keys` and `lines`, and returns the text
+/// without them, or `None` when there was none.
+fn blank_encoded_keys(
+    text: &str,
+    keys: &mut Vec<PrivateKeyFound>,
+    lines: &mut Vec<(usize, usize)>,
+) -> Option<String> {
+    let is_base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut search = 0;
+
+    while let Some(position) = text.get(search..).and_then(|rest| rest.find(ENCODED_BEGIN)) {
+        let start = search + position;
+        let rest = text.get(start..).unwrap_or_default();
+        let end = start + rest.find(|c: char| !is_base64(c)).unwrap_or(rest.len());
+        search = end.max(start + ENCODED_BEGIN.len());
+        // Inside a longer token the bytes are not aligned to `-----BEGIN`.
+        if text.get(..start).and_then(|head| head.chars().next_back()).is_some_and(is_base64) {
+            continue;
+        }
+        let Ok(decoded) = BASE64.decode(text.get(start..end).unwrap_or_default()) else {
+            continue;
+        };
+        let decoded = String::from_utf8_lossy(&decoded);
+        let inner = blank_private_keys(&decoded);
+        if inner.private_keys.is_empty() {
+            continue;
+        }
+        let line = 1 + text.get(..start).map_or(0, |head| head.matches('\n').count());
+        for key in inner.private_keys {
+            keys.push(PrivateKeyFound { line, kind: key.kind });
+            lines.push((line, line));
+        }
+        out.push_str(text.get(copied..start).unwrap_or_default());
+        copied = end;
+    }
+
+    if copied == 0 {
+        return None;
     }
     out.push_str(text.get(copied..).unwrap_or_default());
-    BlankedKeys { text: Cow::Owned(out), private_keys, lines }
+    Some(out)
 }
 
 /// A marker's label and the byte offset just past the marker.
