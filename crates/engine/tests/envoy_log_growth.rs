@@ -2,7 +2,7 @@
 //! failure thousands of times must give the same findings and notes as a short
 //! one, with the repeats counted, not quoted.
 //!
-//! These checks count what the diagnosis holds, so they fail the same way on
+//! These checks count what the diagnosis contains, so they fail the same way on
 //! any machine. `print_diagnose_times` measures the time itself; it is ignored
 //! by default:
 //!
@@ -16,8 +16,9 @@ use meshtls_engine::diagnosis::{
     self, report, Code, Diagnosis, Input, Options, MAX_EVIDENCE_LINES,
 };
 
-/// The validator's line and the `ssl_socket.cc` line that one failed
-/// certificate verification leaves in Envoy's debug log (Envoy 1.29 to 1.36).
+/// Returns line `index` of a log that repeats the validator's line and the
+/// `ssl_socket.cc` line of one failed certificate verification, as Envoy logs
+/// them from about 1.29 until 1.37.
 fn verify_failed_pair(index: usize) -> String {
     if index % 2 == 0 {
         format!(
@@ -36,8 +37,8 @@ fn verify_failed_pair(index: usize) -> String {
     }
 }
 
-/// Envoy 1.37 and later append the validator's text to the failure reason, so
-/// one line gives both `tls-verify-failed` and its cause.
+/// Returns a failure reason with the validator's text appended, as Envoy 1.37
+/// and later log it, so one line gives both `tls-verify-failed` and its cause.
 fn verify_failed_with_detail(index: usize) -> String {
     format!(
         "[2026-01-10 08:00:00.000][7][debug][connection] [source/common/tls/ssl_socket.cc:248] \
@@ -48,7 +49,7 @@ fn verify_failed_with_detail(index: usize) -> String {
     )
 }
 
-/// The 2018 wording of a refused TCP connect.
+/// Returns a refused TCP connect in the wording of a 2018 Envoy build.
 fn connection_refused(index: usize) -> String {
     format!(
         "[2018-12-05 15:36:36.335][000012][debug][connection] \
@@ -56,19 +57,21 @@ fn connection_refused(index: usize) -> String {
     )
 }
 
-/// `handshake error: 5` is SSL_ERROR_SYSCALL: the peer closed without an alert.
+/// Returns `handshake error: 5`, which is SSL_ERROR_SYSCALL: the peer closed
+/// the connection without an alert.
 fn handshake_syscall(index: usize) -> String {
     format!(
-        "[2020-03-17 15:20:34.358][20][debug][connection] \
-         [source/extensions/transport_sockets/tls/ssl_socket.cc:198] [C{index}] handshake error: 5"
+        "[2018-09-14 19:22:08.515][355175][debug][connection] \
+         external/envoy/source/common/ssl/ssl_socket.cc:111] [C{index}] handshake error: 5"
     )
 }
 
-/// Errno 113 is EHOSTUNREACH on Linux, which only gets a note.
+/// Returns a connect that failed with errno 113 (EHOSTUNREACH on Linux), which
+/// gets a note and no finding.
 fn no_route_to_host(index: usize) -> String {
     format!(
-        "[2023-06-01 10:00:00.000][15][debug][connection] \
-         [source/common/network/connection_impl.cc:1007] [C{index}] delayed connect error: 113"
+        "[2018-12-05 15:36:36.335][000012][debug][connection] \
+         [source/common/network/connection_impl.cc:525] [C{index}] delayed connect error: 113"
     )
 }
 

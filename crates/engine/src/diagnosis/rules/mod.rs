@@ -185,8 +185,8 @@ pub(crate) fn quote_all(
     lines: impl IntoIterator<Item = usize>,
 ) -> Vec<EvidenceLine> {
     let mut quoted: Vec<EvidenceLine> = Vec::new();
-    // Lines inside one private key block quote the same marker line, so repeats
-    // are told apart by the quoted line's number.
+    // Lines inside one private key block quote the same marker line, so a
+    // repeat is detected by the quoted line's number.
     let mut quoted_numbers = HashSet::new();
     for line in lines {
         if let Some(evidence) = quote(input, line) {
@@ -311,7 +311,7 @@ mod tests {
     }
 
     #[test]
-    fn line_notes_are_written_once_per_input_and_text() {
+    fn line_notes_merge_repeats() {
         let first = input("a\nb\nc\n");
         let second = Input::parse("other", "a\n");
         let mut out = Collector::default();
