@@ -16,10 +16,11 @@ pub struct Redacted {
 }
 
 /// Blanks every PEM private key (PKCS#8, RSA, EC, encrypted, OpenSSH) in
-/// `text`, with the engine's [`blank_private_keys`]: a key on its own lines, on
-/// one line joined by spaces, or in a YAML or JSON string with `\n` escapes.
-/// An unterminated key is blanked to the next BEGIN marker or to the end,
-/// because its tail is key material too.
+/// `text` with the engine's [`blank_private_keys`]. That finds a key on its own
+/// lines, on one line joined by spaces, in a YAML or JSON string with `\n`
+/// escapes, and base64-encoded whole as in a Kubernetes Secret. An unterminated
+/// key is blanked to the next BEGIN marker or to the end, because its tail is
+/// key material too.
 pub fn strip_private_keys(text: &str) -> Redacted {
     let blanked = blank_private_keys(text);
     Redacted { keys_removed: blanked.private_keys.len(), text: blanked.text.into_owned() }

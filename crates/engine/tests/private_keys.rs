@@ -2,9 +2,9 @@
 //! `tls-private-key-pasted`, and no run of its base64 reaches the parsed input,
 //! a warning or any report.
 //!
-//! The keys are throwaway test keys in fixtures/keys; cert-with-keys.pem holds
-//! one of each PEM label (PKCS#8, EC, RSA, encrypted PKCS#8) between two
-//! certificates.
+//! The keys in fixtures/keys are throwaway test keys. cert-with-keys.pem
+//! contains one of each PEM label (PKCS#8, EC, RSA, encrypted PKCS#8) between
+//! two certificates.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -43,7 +43,7 @@ impl Block {
         format!("-----END {}-----", self.label)
     }
 
-    /// The block with its lines joined by `separator`.
+    /// Returns the block with its lines joined by `separator`.
     fn joined(&self, separator: &str) -> String {
         let mut parts = vec![self.begin()];
         parts.extend(self.lines.iter().cloned());

@@ -51,8 +51,8 @@ impl Input {
     /// the text for quoting.
     ///
     /// Keys go first ([`pem::blank_private_keys`]), so no parser, warning,
-    /// finding or report sees a byte of them. Their lines stay as empty lines,
-    /// so line numbers still match the paste.
+    /// finding or report receives a byte of them. The line breaks inside a key
+    /// stay, so line numbers still match the paste.
     ///
     /// A line that holds U+FFFD gets a warning: it is what a lossy decoding
     /// leaves of bytes that were not UTF-8, so the line is not what was pasted.

@@ -150,12 +150,14 @@ pub struct BlankedKeys<'a> {
 
 /// Removes every PEM private key from `text`, wherever its line breaks went.
 ///
-/// A key counts from `-----BEGIN … PRIVATE KEY-----` to the next `-----END …-----`
-/// marker, which finds it on its own lines, joined with spaces on one line,
-/// as one string with `\n` escapes in YAML or JSON, and base64-encoded whole
-/// as in a Kubernetes Secret (the token is deleted). A key without an END
-/// marker runs to the next BEGIN marker or to the end of the text. Indentation
-/// before a key and blanks after it go too when nothing else shares the line.
+/// A key runs from `-----BEGIN … PRIVATE KEY-----` to the next `-----END …-----`
+/// marker. That finds it on its own lines, joined with spaces on one line, and
+/// as one string with `\n` escapes in YAML or JSON. A key without an END marker
+/// runs to the next BEGIN marker or to the end of the text. Indentation before
+/// a key and blanks after it go too when nothing else shares the line.
+///
+/// A base64 token that decodes to a PEM private key, as `tls.key` in a
+/// Kubernetes Secret, is deleted as well.
 pub fn blank_private_keys(text: &str) -> BlankedKeys<'_> {
     let mut out = String::new();
     let mut private_keys = Vec::new();
@@ -290,8 +292,8 @@ fn marker_label(text: &str, from: usize) -> Option<MarkerLabel<'_>> {
 }
 
 /// Returns the byte offset just past the END marker that closes the key whose
-/// BEGIN marker ends at `from`; without one, the offset of the next BEGIN
-/// marker or the end of the text.
+/// BEGIN marker ends at `from`. A key without an END marker ends where the next
+/// BEGIN marker starts, or else at the end of the text.
 fn key_end(text: &str, from: usize) -> usize {
     let rest = text.get(from..).unwrap_or_default();
     let next_end = rest.find(END);
