@@ -78,19 +78,23 @@ fn PasteBars(paste: PasteCounters) -> impl IntoView {
             </p>
             <ul class="bar-groups" aria-hidden="true">{groups}</ul>
             {hidden}
-            <table class="visually-hidden" data-testid="counter-table">
-                <caption>{heading}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Listener or cluster"</th>
-                        <th scope="col">"Connections"</th>
-                        <th scope="col">"Handshakes plus resumed sessions"</th>
-                        <th scope="col">"Connection errors"</th>
-                        <th scope="col">"Documented rule"</th>
-                    </tr>
-                </thead>
-                <tbody>{table_rows}</tbody>
-            </table>
+            // A table cannot shrink below its content, so the hiding box
+            // around it clips it; hidden itself, it would widen the page.
+            <div class="visually-hidden">
+                <table data-testid="counter-table">
+                    <caption>{heading}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Listener or cluster"</th>
+                            <th scope="col">"Connections"</th>
+                            <th scope="col">"Handshakes plus resumed sessions"</th>
+                            <th scope="col">"Connection errors"</th>
+                            <th scope="col">"Documented rule"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            </div>
         </div>
     }
 }
