@@ -21,7 +21,10 @@ use crate::evidence::Records;
 /// The findings, ruled-out causes, next steps and notes of the rules, before ranking.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Collector {
+    /// One finding per code and subject: [`Collector::add`] merges repeats.
     pub findings: Vec<Finding>,
+    /// Position in `findings` of each code and subject.
+    finding_index: HashMap<(Code, Option<String>), usize>,
     pub ruled_out: Vec<RuledOut>,
     /// Each step with the code it helps decide: the step is dropped when ranking
     /// removes that code (a generic failure folded into its specific cause).
@@ -47,8 +50,26 @@ struct LineNote {
 }
 
 impl Collector {
+    /// Adds `finding`, or merges it into the finding with the same code and
+    /// subject: a log that repeats a failure then costs one finding, not one per
+    /// line. Merged evidence lines keep their repeats until ranking removes them.
     pub fn add(&mut self, finding: Finding) {
-        self.findings.push(finding);
+        let key = (finding.code, finding.subject.clone());
+        let Some(kept) = self.finding_index.get(&key).and_then(|&i| self.findings.get_mut(i))
+        else {
+            self.finding_index.insert(key, self.findings.len());
+            self.findings.push(finding);
+            return;
+        };
+        kept.confidence = kept.confidence.max(finding.confidence);
+        kept.evidence.extend(finding.evidence);
+        // A finding has few distinct details (one per distinct validator text
+        // or peer), so this search stays short however long the log is.
+        for detail in finding.details {
+            if !kept.details.contains(&detail) {
+                kept.details.push(detail);
+            }
+        }
     }
 
     /// Records evidence against `code`. Later evidence against the same code
