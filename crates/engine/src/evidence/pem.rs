@@ -165,6 +165,7 @@ pub fn blank_private_keys(text: &str) -> BlankedKeys<'_> {
     // Bytes of `text` before `copied` are already in `out`.
     let mut copied = 0;
     let mut search = 0;
+    let mut lines_seen = LineCounter::new(text);
 
     while let Some(found) = text.get(search..).and_then(|rest| rest.find(BEGIN)) {
         let start = search + found;
@@ -189,7 +190,7 @@ pub fn blank_private_keys(text: &str) -> BlankedKeys<'_> {
         let trailing = text.get(end..line_end).unwrap_or_default();
         let to = if trailing.trim().is_empty() { line_end } else { end };
 
-        let first_line = 1 + text.get(..start).map_or(0, |head| head.matches('\n').count());
+        let first_line = lines_seen.line_at(start);
         // A key without an END marker may stop after a line break, which is
         // not part of its last line.
         let inside = text.get(start..end).unwrap_or_default().trim_end_matches(['\n', '\r']);
@@ -236,6 +237,7 @@ fn blank_encoded_keys(
     let mut out = String::new();
     let mut copied = 0;
     let mut search = 0;
+    let mut lines_seen = LineCounter::new(text);
 
     while let Some(position) = text.get(search..).and_then(|rest| rest.find(ENCODED_BEGIN)) {
         let start = search + position;
@@ -254,7 +256,7 @@ fn blank_encoded_keys(
         if inner.private_keys.is_empty() {
             continue;
         }
-        let line = 1 + text.get(..start).map_or(0, |head| head.matches('\n').count());
+        let line = lines_seen.line_at(start);
         for key in inner.private_keys {
             keys.push(PrivateKeyFound { line, kind: key.kind });
             lines.push((line, line));
@@ -268,6 +270,28 @@ fn blank_encoded_keys(
     }
     out.push_str(text.get(copied..).unwrap_or_default());
     Some(out)
+}
+
+/// Line numbers of byte offsets met in increasing order, counted once across
+/// the text, so many keys in a large paste cost one pass.
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter { text, offset: 0, line: 1 }
+    }
+
+    /// Returns the 1-based line of byte `offset`, which is not before the last one asked.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let skipped = self.text.get(self.offset..offset).unwrap_or_default();
+        self.line += skipped.matches('\n').count();
+        self.offset = self.offset.max(offset);
+        self.line
+    }
 }
 
 /// A marker's label and the byte offset just past the marker.
