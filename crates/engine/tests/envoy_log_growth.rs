@@ -75,6 +75,17 @@ fn no_route_to_host(index: usize) -> String {
     )
 }
 
+/// Returns a plaintext client reaching a TLS listener, from a new ephemeral
+/// port on every connection.
+fn plaintext_client(index: usize) -> String {
+    let port = 40_000 + index;
+    format!(
+        "[2025-04-15 21:45:11.169][3][debug][connection] [source/common/tls/ssl_socket.cc:248] \
+         [Tags: \"ConnectionId\":\"{index}\"] remote address:10.0.0.5:{port},TLS_error:|\
+         268435703:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER:TLS_error_end"
+    )
+}
+
 /// What a log of `lines` lines of one kind must give, whatever its length.
 enum Expect {
     /// One finding with `code` that every line shows.
@@ -154,6 +165,7 @@ growth_cases! {
     verify_failed_log_pairs: verify_failed_pair => Expect::Finding(Code::TlsUntrustedCa),
     verify_failed_with_reason_detail: verify_failed_with_detail => Expect::Finding(Code::TlsUntrustedCa),
     connection_refused_lines: connection_refused => Expect::Finding(Code::ConnRefused),
+    plaintext_client_ports: plaintext_client => Expect::Finding(Code::TlsNotInUse),
     handshake_syscall_lines: handshake_syscall => Expect::Note("SSL_ERROR_SYSCALL"),
     no_route_to_host_lines: no_route_to_host => Expect::Note("errno 113"),
 }

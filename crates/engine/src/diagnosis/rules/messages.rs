@@ -305,7 +305,10 @@ fn plaintext_peer(
     options: &Options,
     out: &mut Collector,
 ) {
-    let peer = error.remote_address.clone();
+    // On a terminating listener the remote address carries the client's
+    // ephemeral port, so a subject with the port would make one finding per
+    // connection.
+    let peer = error.remote_address.as_deref().map(address_host);
     let meaning = match ssl.reason_name.as_str() {
         "HTTP_REQUEST" | "HTTPS_PROXY_REQUEST" => {
             "a plaintext HTTP client (a load balancer health check, a client outside the mesh, \
@@ -330,6 +333,22 @@ fn plaintext_peer(
         );
     }
     out.add(finding);
+}
+
+/// Returns the host of `address` without its port: `10.0.0.5` for
+/// `10.0.0.5:54321`, `[2001:db8::1]` for `[2001:db8::1]:443`. An address with
+/// no port, or a bare IPv6 address, is returned as it is.
+fn address_host(address: &str) -> &str {
+    let Some((host, port)) = address.rsplit_once(':') else {
+        return address;
+    };
+    let is_port = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+    let bare_ipv6 = host.contains(':') && !host.ends_with(']');
+    if is_port && !bare_ipv6 {
+        host
+    } else {
+        address
+    }
 }
 
 fn secret_not_supplied(item: &Found<'_>, out: &mut Collector) {
@@ -631,6 +650,20 @@ mod tests {
         ];
         for (name, text, expected) in rows {
             assert_eq!(cause_from_text(text), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn address_host_drops_the_port() {
+        let rows = [
+            ("ipv4 with port", "10.0.0.5:54321", "10.0.0.5"),
+            ("ipv6 with port", "[2001:db8::1]:443", "[2001:db8::1]"),
+            ("no port", "10.0.0.5", "10.0.0.5"),
+            ("bare ipv6", "2001:db8::1", "2001:db8::1"),
+            ("name with port", "backend.mesh.local:8443", "backend.mesh.local"),
+        ];
+        for (name, address, expected) in rows {
+            assert_eq!(address_host(address), expected, "{name}");
         }
     }
 
