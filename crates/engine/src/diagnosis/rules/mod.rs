@@ -63,8 +63,8 @@ impl Collector {
         };
         kept.confidence = kept.confidence.max(finding.confidence);
         kept.evidence.extend(finding.evidence);
-        // A finding has few distinct details (one per distinct validator text
-        // or peer), so this search stays short however long the log is.
+        // Details differ per validator text or alert, not per line, so in a real
+        // log this search covers a few items, however many lines repeat them.
         for detail in finding.details {
             if !kept.details.contains(&detail) {
                 kept.details.push(detail);
