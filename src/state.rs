@@ -11,7 +11,7 @@ use meshtls_engine::diagnosis::{
     self, Code, Confidence, Diagnosis, Finding, Input, Options, Symptom as DiagnosisSymptom,
 };
 use meshtls_engine::evidence::Warning;
-use meshtls_engine::tree::{Tree, Walker};
+use meshtls_engine::tree::{EvidenceCode, Tree, Walker};
 
 use crate::browser;
 use crate::persist::SavedPaste;
@@ -237,7 +237,7 @@ impl Wizard {
             leptos::logging::warn!("unknown symptom {symptom_id}");
             return;
         };
-        walker.apply_evidence(self.finding_codes_untracked());
+        walker.apply_evidence(self.evidence_codes_untracked());
         self.walker.set(Some(walker));
         self.push_history();
     }
@@ -396,18 +396,16 @@ impl Wizard {
         self.announcement.set("Everything was cleared: no paste or answer is kept.".into());
     }
 
-    /// Finding codes of the current diagnosis, without subscribing to it.
-    pub fn finding_codes_untracked(self) -> Vec<&'static str> {
-        self.diagnosis.with_untracked(|d| d.findings.iter().map(|f| f.code.as_str()).collect())
+    /// Returns the found and ruled-out codes of the current diagnosis, with the
+    /// side each finding names, without subscribing to it.
+    pub fn evidence_codes_untracked(self) -> Vec<EvidenceCode> {
+        self.diagnosis.with_untracked(|d| EvidenceCode::from_diagnosis(d))
     }
 
     /// Lets the walk take answers from the current findings. Writes the walker
     /// only when that changes it, so effects that read the walker settle.
     pub fn apply_evidence(self) {
-        // NOTE: codes go without the side (listener or cluster) they were seen
-        // on, because findings do not carry it as data yet. Tree rules that
-        // name a side therefore wait for the person's answer.
-        let codes = self.finding_codes_untracked();
+        let codes = self.evidence_codes_untracked();
         let updated = self.walker.with_untracked(|w| {
             let mut next = w.clone()?;
             next.apply_evidence(codes);

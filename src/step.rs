@@ -80,19 +80,25 @@ pub fn StepView(
             _ => None,
         })?;
         let label = step.answer(&answer_id).map(|a| a.label.clone()).unwrap_or(answer_id);
-        let lines = wizard.diagnosis.with(|d| {
-            d.findings
-                .iter()
-                .filter(|f| f.code.as_str() == code)
-                .flat_map(|f| f.evidence.iter().cloned())
-                .collect::<Vec<_>>()
+
+        // The code is either raised by findings or ruled out by the evidence
+        // (the diagnosis never lists it both ways): quote the lines of whichever.
+        let (lines, ruled_out) = wizard.diagnosis.with(|d| {
+            let found = d.findings.iter().filter(|f| f.code.as_str() == code);
+            if found.clone().next().is_some() {
+                (found.flat_map(|f| f.evidence.iter().cloned()).collect::<Vec<_>>(), false)
+            } else {
+                let ruled_out = d.ruled_out.iter().filter(|r| r.code.as_str() == code);
+                (ruled_out.flat_map(|r| r.evidence.iter().cloned()).collect(), true)
+            }
         });
+        let source = if ruled_out { " (ruled out: " } else { " (finding " };
         Some(view! {
             <div class="evidence-answer" data-testid="evidence-answer" data-code=code.clone()>
                 <p>
                     "Your evidence answers this step: "
                     <strong>{rich(&label)}</strong>
-                    " (finding " <code>{code.clone()}</code> "). "
+                    {source} <code>{code.clone()}</code> "). "
                     "Choose another answer below to override it."
                 </p>
                 <Quote lines=lines />

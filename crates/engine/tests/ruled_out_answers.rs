@@ -3,7 +3,7 @@
 //! that the admin interface answered, so the walk does not ask either.
 
 use meshtls_engine::diagnosis::{diagnose, Diagnosis, Input, Options};
-use meshtls_engine::tree::{AnswerSource, EvidenceCode, Tree, Walker};
+use meshtls_engine::tree::{AnswerSource, EvidenceCode, Scope, Tree, Walker};
 
 fn diagnosis_of(pastes: &[(&str, &str)]) -> Diagnosis {
     let inputs: Vec<Input> = pastes.iter().map(|(name, text)| Input::parse(name, text)).collect();
@@ -86,4 +86,29 @@ fn nothing_ruled_out_answers_nothing() {
     let walker = walker("tls-client-policy", &diagnosis);
     assert_eq!(answer_of(&walker, "cp-control-plane"), None);
     assert_eq!(answer_of(&walker, "cp-admin-interface"), None);
+}
+
+/// A finding's subject names the side it was seen on, so the tree's steps
+/// that ask about one side (the listener terminating TLS, the cluster
+/// originating it) take the answer from that side's counters only.
+#[test]
+fn finding_subject_answers_its_side() {
+    let listener_plain = concat!(
+        "listener.0.0.0.0_15000.downstream_cx_total: 50\n",
+        "listener.0.0.0.0_15000.ssl.handshake: 0\n",
+        "listener.0.0.0.0_15000.ssl.session_reused: 0\n",
+        "listener.0.0.0.0_15000.ssl.connection_error: 0\n",
+    );
+    let diagnosis = diagnosis_of(&[("listener.txt", listener_plain)]);
+    let codes = EvidenceCode::from_diagnosis(&diagnosis);
+    let not_in_use = codes.iter().find(|c| c.code == "tls-not-in-use");
+    assert_eq!(not_in_use.and_then(|c| c.scope), Some(Scope::Listener), "{codes:?}");
+
+    let walker = walker("tls-between-proxies", &diagnosis);
+    let tls_not_in_use = AnswerSource::Evidence { code: "tls-not-in-use".to_string() };
+    assert_eq!(
+        answer_of(&walker, "proxies-term-counters"),
+        Some(("not-tls".to_string(), tls_not_in_use)),
+    );
+    assert_eq!(answer_of(&walker, "proxies-orig-counters"), None, "no cluster counters were given");
 }

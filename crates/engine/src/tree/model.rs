@@ -203,11 +203,14 @@ impl EvidenceCode {
     }
 
     /// Returns the codes of a diagnosis for [`super::Walker::apply_evidence`]: each
-    /// finding's code, and each ruled-out code. The diagnosis never lists a code
-    /// both ways.
+    /// finding's code with the side its subject names, and each ruled-out code.
+    /// The diagnosis never lists a code both ways.
     pub fn from_diagnosis(diagnosis: &Diagnosis) -> Vec<EvidenceCode> {
-        let found =
-            diagnosis.findings.iter().map(|finding| EvidenceCode::from(finding.code.as_str()));
+        let found = diagnosis.findings.iter().map(|finding| EvidenceCode {
+            code: finding.code.as_str().to_owned(),
+            scope: finding.subject.as_deref().and_then(Scope::from_subject),
+            state: CodeState::Found,
+        });
         let ruled_out =
             diagnosis.ruled_out.iter().map(|entry| EvidenceCode::ruled_out(entry.code.as_str()));
         found.chain(ruled_out).collect()
