@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::browser;
+use crate::persist;
 use crate::state::{use_wizard, Paste, Wizard};
 
 /// Number of parser warnings listed per paste before "and N more".
@@ -87,8 +88,8 @@ async fn after_next_paint() {
 #[component]
 pub fn EvidencePanel() -> impl IntoView {
     let wizard = use_wizard();
-    let text = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
+    let text = wizard.draft_text;
+    let name = wizard.draft_name;
     let dragging = RwSignal::new(false);
     let busy = Busy(RwSignal::new(Vec::new()));
 
@@ -219,6 +220,7 @@ fn HostField() -> impl IntoView {
                 autocomplete="off"
                 spellcheck="false"
                 prop:value=move || wizard.host.get()
+                on:input:target=move |event| persist::save_host(&event.target().value())
                 on:change:target=move |event| wizard.host.set(event.target().value())
             />
         </div>

@@ -14,6 +14,19 @@ use crate::state::{Evidence, Wizard};
 const EVIDENCE_KEY: &str = "meshtls.v1.evidence";
 const WALK_KEY: &str = "meshtls.v1.walk";
 const HOST_KEY: &str = "meshtls.v1.host";
+const DRAFT_KEY: &str = "meshtls.v1.draft";
+
+/// Largest draft (text typed or pasted but not yet added) kept for a reload.
+/// Each keystroke rewrites it, and writing megabytes to sessionStorage takes
+/// tens of milliseconds, which typing would feel.
+const DRAFT_LIMIT_BYTES: usize = 256 * 1024;
+
+/// The paste area's text and name, before "Add paste".
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Draft {
+    name: String,
+    text: String,
+}
 
 /// One stored paste.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +86,11 @@ pub fn restore(wizard: Wizard) {
     if let Some(host) = browser::session_get(HOST_KEY) {
         wizard.host.set(host);
     }
+    if let Some(draft) = browser::session_get(DRAFT_KEY) {
+        let draft: Draft = serde_json::from_str(&draft).unwrap_or_default();
+        wizard.draft_text.set(draft.text);
+        wizard.draft_name.set(draft.name);
+    }
     let fragment = browser::current_fragment();
     if !fragment.is_empty() {
         wizard.load_fragment(&fragment);
@@ -104,13 +122,11 @@ pub fn keep_saved(wizard: Wizard) {
         wizard.storage_problem.set(problem);
     });
 
+    Effect::new(move |_| wizard.host.with(|host| save_host(host)));
+
     Effect::new(move |_| {
-        let host = wizard.host.get();
-        if host.is_empty() {
-            browser::session_remove(HOST_KEY);
-        } else if let Err(err) = browser::session_set(HOST_KEY, &host) {
-            leptos::logging::warn!("storing the host name failed: {err}");
-        }
+        let draft = Draft { name: wizard.draft_name.get(), text: wizard.draft_text.get() };
+        save_draft(&draft);
     });
 
     Effect::new(move |_| {
@@ -126,9 +142,35 @@ pub fn keep_saved(wizard: Wizard) {
     });
 }
 
+/// Stores the host name as it is typed, before the field's change event
+/// passes it to the diagnosis, so a reload in between keeps it.
+pub fn save_host(host: &str) {
+    if host.is_empty() {
+        browser::session_remove(HOST_KEY);
+    } else if let Err(err) = browser::session_set(HOST_KEY, host) {
+        leptos::logging::warn!("storing the host name failed: {err}");
+    }
+}
+
+/// Stores the draft, unless it is empty, too large or mentions a private key.
+fn save_draft(draft: &Draft) {
+    let empty = draft.text.is_empty() && draft.name.is_empty();
+    let secret =
+        redact::mentions_private_key(&draft.text) || redact::mentions_private_key(&draft.name);
+    let keep = !empty && !secret && draft.text.len() <= DRAFT_LIMIT_BYTES;
+    let json = serde_json::to_string(draft).ok().filter(|_| keep);
+    let Some(json) = json else {
+        browser::session_remove(DRAFT_KEY);
+        return;
+    };
+    if let Err(err) = browser::session_set(DRAFT_KEY, &json) {
+        leptos::logging::warn!("storing the paste area's text failed: {err}");
+    }
+}
+
 /// Removes everything the page stored.
 pub fn forget() {
-    for key in [EVIDENCE_KEY, WALK_KEY, HOST_KEY] {
+    for key in [EVIDENCE_KEY, WALK_KEY, HOST_KEY, DRAFT_KEY] {
         browser::session_remove(key);
     }
 }

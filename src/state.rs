@@ -169,6 +169,9 @@ pub struct Wizard {
     pub evidence: RwSignal<Evidence>,
     /// The name the client requested, for SAN checks; empty when unknown.
     pub host: RwSignal<String>,
+    /// Text in the paste area and its name, not yet added as evidence.
+    pub draft_text: RwSignal<String>,
+    pub draft_name: RwSignal<String>,
     /// The portal configuration: where documentation and escalation links point.
     pub config: RwSignal<Config>,
     /// Text for the polite live region, read by screen readers.
@@ -222,6 +225,8 @@ impl Wizard {
             walker,
             evidence,
             host,
+            draft_text: RwSignal::new(String::new()),
+            draft_name: RwSignal::new(String::new()),
             config: RwSignal::new(Config::default()),
             announcement: RwSignal::new(String::new()),
             storage_problem: RwSignal::new(None),
@@ -389,6 +394,8 @@ impl Wizard {
     pub fn clear_everything(self) {
         self.evidence.set(Evidence::default());
         self.host.set(String::new());
+        self.draft_text.set(String::new());
+        self.draft_name.set(String::new());
         self.walker.set(None);
         self.storage_problem.set(None);
         self.push_history();

@@ -217,6 +217,32 @@ test('clear everything forgets pastes and answers', async ({ server, newPage }) 
   assert.equal(await page.locator('[data-testid="step"]').count(), 0);
 });
 
+test('reload keeps what was typed but not added', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  const draft = 'upstream connect error or disconnect/reset before headers';
+  await page.locator('[data-testid="evidence-input"]').fill(draft);
+  await page.locator('[data-testid="evidence-name"]').fill('curl output');
+  // The host field is still focused: its change event has not fired.
+  await page.locator('[data-testid="evidence-host"]').fill('backend.mesh.local');
+
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await page.locator('[data-testid="evidence-input"]').inputValue(), draft);
+  assert.equal(await page.locator('[data-testid="evidence-name"]').inputValue(), 'curl output');
+  assert.equal(await page.locator('[data-testid="evidence-host"]').inputValue(), 'backend.mesh.local');
+
+  // A draft with a private key is not stored.
+  await page.locator('[data-testid="evidence-input"]').fill('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n');
+  const stored = await storedEntries(page);
+  assert.equal(stored['meshtls.v1.draft'], undefined, 'the draft with a key is not stored');
+
+  // Clear everything empties the paste area too.
+  await page.locator('[data-testid="clear-everything"]').click();
+  assert.equal(await page.locator('[data-testid="evidence-input"]').inputValue(), '');
+  assert.equal(await page.locator('[data-testid="evidence-host"]').inputValue(), '');
+});
+
 test('copy buttons put commands and the report on the clipboard', async ({ server, newPage }) => {
   const page = await newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await openApp(page, server);
