@@ -372,6 +372,18 @@ const BLANKING: &[Blanking] = &[
         keys: &[],
     },
     Blanking {
+        name: "openssl ec -text dump",
+        input: "before\nread EC key\nPrivate-Key: (256 bit)\npriv:\n    0b:b5:cc:7e:b1:5d:26:d4:e3:c3:9c:d3:cb:95:fd:\n    80:5f\npub:\n    04:6d:1a\nASN1 OID: prime256v1\nNIST CURVE: P-256\n\nafter\n",
+        expected: "before\nread EC key\n\n\n\n\n\n\n\n\n\nafter\n",
+        keys: &[(3, 10)],
+    },
+    Blanking {
+        name: "openssl rsa -text dump from the middle",
+        input: "publicExponent: 65537 (0x10001)\nprivateExponent:\n    00:a1:b2\nprime1:\n    00:c3\n[2026-12-04 20:00:00.000][1][info] next\n",
+        expected: "publicExponent: 65537 (0x10001)\n\n\n\n\n[2026-12-04 20:00:00.000][1][info] next\n",
+        keys: &[(2, 5)],
+    },
+    Blanking {
         name: "public key stays",
         input: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
         expected: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",

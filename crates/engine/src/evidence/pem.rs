@@ -216,6 +216,10 @@ pub fn blank_private_keys(text: &str) -> BlankedKeys<'_> {
         Some(without) => Cow::Owned(without),
         None => text,
     };
+    let text = match blank_key_text_dumps(&text, &mut private_keys, &mut lines) {
+        Some(without) => Cow::Owned(without),
+        None => text,
+    };
     private_keys.sort_by_key(|key| key.line);
     lines.sort_unstable();
     BlankedKeys { text, private_keys, lines }
@@ -270,6 +274,64 @@ fn blank_encoded_keys(
     }
     out.push_str(text.get(copied..).unwrap_or_default());
     Some(out)
+}
+
+/// Blanks each private key that `openssl pkey -text` (or `rsa`, `ec`) printed:
+/// the header line and every field and hex line after it, up to the first
+/// line of another kind. Records the keys in `keys` and `lines` and returns the
+/// text without them, or `None` when there was none.
+fn blank_key_text_dumps(
+    text: &str,
+    keys: &mut Vec<PrivateKeyFound>,
+    lines: &mut Vec<(usize, usize)>,
+) -> Option<String> {
+    // Every dump start that is_key_text_dump accepts contains one of these.
+    if !text.contains("Private-Key:") && !text.contains("privateExponent:") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    let mut found = false;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if is_key_text_dump(content) {
+            if !inside {
+                keys.push(PrivateKeyFound { line: index + 1, kind: PrivateKeyKind::TextDump });
+                lines.push((index + 1, index + 1));
+            }
+            inside = true;
+        } else if inside && !is_key_dump_field(content) {
+            inside = false;
+        }
+        if inside {
+            found = true;
+            out.push_str(line.get(content.len()..).unwrap_or_default());
+            if let Some(last) = lines.last_mut() {
+                last.1 = index + 1;
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    found.then_some(out)
+}
+
+/// Tells whether `line` continues a key's text dump: a hex line such as
+/// `    00:c3:1f:`, a field header such as `prime1:`, or a one-line field such
+/// as `publicExponent: 65537 (0x10001)` or `ASN1 OID: prime256v1`.
+fn is_key_dump_field(line: &str) -> bool {
+    let line = strip_prompt(line);
+    if line.is_empty() {
+        return false;
+    }
+    let hex = line.bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
+    let Some((name, _)) = line.split_once(':') else {
+        return hex;
+    };
+    let field = !name.is_empty()
+        && name.len() <= 24
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-');
+    hex || field
 }
 
 /// Line numbers of byte offsets met in increasing order, counted once across
