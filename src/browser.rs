@@ -127,10 +127,17 @@ pub fn now_unix_seconds() -> i64 {
 
 /// Puts the keyboard focus on the element with `id`, after the next render.
 pub fn focus_by_id(id: &'static str) {
+    focus_first_of(vec![format!("#{id}")]);
+}
+
+/// Puts the keyboard focus, after the next render, on the first element that
+/// matches one of `selectors`, tried in order.
+pub fn focus_first_of(selectors: Vec<String>) {
     let focus = move || {
-        let element = window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
+        let Some(document) = window().and_then(|w| w.document()) else { return };
+        let element = selectors
+            .iter()
+            .find_map(|selector| document.query_selector(selector).ok().flatten())
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(element) = element {
             let _ = element.focus();

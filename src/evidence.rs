@@ -281,6 +281,27 @@ fn PasteList() -> impl IntoView {
     }
 }
 
+/// Removes a paste. Focus would fall back to the page's body with the removed
+/// button, so it moves to the remove button of the item that takes its place,
+/// else of the one before, else to the paste area.
+fn remove_and_move_focus(wizard: Wizard, id: u64) {
+    let position = wizard.evidence.with_untracked(|e| e.pastes().iter().position(|p| p.id == id));
+    wizard.remove_evidence(id);
+    let button = |nth: usize| {
+        format!(r#".evidence-items > li:nth-child({nth}) [data-testid="evidence-remove"]"#)
+    };
+    let mut targets = Vec::new();
+    if let Some(position) = position {
+        // nth-child counts from 1: the next item now stands at position + 1.
+        targets.push(button(position + 1));
+        if position > 0 {
+            targets.push(button(position));
+        }
+    }
+    targets.push("#evidence-input".to_string());
+    browser::focus_first_of(targets);
+}
+
 /// One paste: name, kind, size, warnings and a remove button.
 #[component]
 fn PasteItem(
@@ -333,7 +354,7 @@ fn PasteItem(
                     class="small"
                     data-testid="evidence-remove"
                     aria-label=format!("Remove {}", paste.name)
-                    on:click=move |_| wizard.remove_evidence(id)
+                    on:click=move |_| remove_and_move_focus(wizard, id)
                 >
                     "Remove"
                 </button>

@@ -243,6 +243,28 @@ test('reload keeps what was typed but not added', async ({ server, newPage }) =>
   assert.equal(await page.locator('[data-testid="evidence-host"]').inputValue(), '');
 });
 
+test('focus stays in the list after remove', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  await pasteEvidence(page, 'first.log', 'upstream connect error 1\n');
+  await pasteEvidence(page, 'second.log', 'upstream connect error 2\n');
+  const focused = () => page.evaluate(() => {
+    const element = document.activeElement;
+    return `${element.dataset.testid}:${element.getAttribute('aria-label') ?? ''}`;
+  });
+
+  await page.locator('[data-testid="evidence-remove"]').first().focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="evidence-item"]').nth(1).waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'evidence-remove');
+  assert.equal(await focused(), 'evidence-remove:Remove second.log');
+
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="evidence-item"]').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'evidence-input');
+  assert.equal(await focused(), 'evidence-input:');
+});
+
 test('copy buttons put commands and the report on the clipboard', async ({ server, newPage }) => {
   const page = await newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
   await openApp(page, server);
