@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use meshtls_engine::evidence::pem::{self, PrivateKeyKind};
+use meshtls_engine::evidence::pem;
 use meshtls_engine::x509::{self, Checks, Role, Trust};
 
 const FIRST_LINE: usize = 3;
@@ -84,10 +84,7 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let (after, _) = pem::parse(&blanked.text, FIRST_LINE);
-    assert!(
-        after.private_keys.iter().all(|key| key.kind == PrivateKeyKind::TextDump),
-        "the PEM reader found a key after blanking"
-    );
+    assert!(after.private_keys.is_empty(), "the PEM reader found a key after blanking");
     assert!(
         pem::blank_private_keys(&blanked.text).private_keys.is_empty(),
         "blanking twice found a key"
