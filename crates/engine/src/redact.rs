@@ -148,6 +148,9 @@ const ACCOUNT_CONTEXT_BYTES: usize = 48;
 pub enum RedactionKind {
     /// A value the person added to the plan (a pod, cluster or mesh name).
     Custom,
+    /// A credential in a URL's query (`?token=...`) or an `Authorization` header's
+    /// bearer token.
+    Secret,
     /// An Amazon Resource Name.
     Arn,
     /// An e-mail address.
@@ -171,6 +174,7 @@ impl RedactionKind {
     pub fn placeholder_name(self) -> &'static str {
         match self {
             RedactionKind::Custom => "value",
+            RedactionKind::Secret => "secret",
             RedactionKind::Arn => "arn",
             RedactionKind::Email => "email",
             RedactionKind::TrustDomain => "trust-domain",
@@ -186,6 +190,7 @@ impl RedactionKind {
     pub fn description(self) -> &'static str {
         match self {
             RedactionKind::Custom => "value you added",
+            RedactionKind::Secret => "credential in a URL or header",
             RedactionKind::Arn => "ARN",
             RedactionKind::Email => "e-mail address",
             RedactionKind::TrustDomain => "SPIFFE trust domain",
@@ -345,6 +350,7 @@ impl Redactor {
         let lower = lower.as_bytes();
         let mut found = Vec::new();
 
+        scan_secrets(bytes, lower, &mut found);
         scan_arns(bytes, &mut found);
         scan_emails(bytes, &mut found);
         scan_spiffe(bytes, lower, &mut found);
@@ -1144,6 +1150,87 @@ fn scan_emails(bytes: &[u8], found: &mut Vec<Found>) {
         }
     }
 }
+
+/// Query parameters whose values are credentials: OAuth tokens and codes, API
+/// keys, passwords, and the fields of an AWS Signature Version 4 presigned URL.
+/// Compared in lower case.
+const SECRET_PARAMETERS: &[&str] = &[
+    "access_token",
+    "api_key",
+    "apikey",
+    "auth",
+    "client_secret",
+    "code",
+    "id_token",
+    "key",
+    "passwd",
+    "password",
+    "pwd",
+    "refresh_token",
+    "secret",
+    "sig",
+    "signature",
+    "token",
+    "x-amz-credential",
+    "x-amz-security-token",
+    "x-amz-signature",
+];
+
+/// Longest name in [`SECRET_PARAMETERS`] (`x-amz-security-token`).
+const SECRET_NAME_MAX_BYTES: usize = 20;
+
+/// Finds the values of credential query parameters (after `?` or `&`) and the
+/// token after `Bearer `. Access logs quote request paths with their query, so
+/// a token there would reach an issue as written.
+fn scan_secrets(bytes: &[u8], lower: &[u8], found: &mut Vec<Found>) {
+    let ends_value = |b: u8| {
+        b.is_ascii_whitespace()
+            || matches!(b, b'&' | b'#' | b'"' | b'\'' | b'<' | b'>' | b')' | b'`')
+    };
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte != b'?' && byte != b'&' {
+            continue;
+        }
+        let name_start = index + 1;
+        // The longest listed name is SECRET_NAME_MAX_BYTES long: looking no
+        // further keeps a text of many `&` and no `=` linear.
+        let window_end = (name_start + SECRET_NAME_MAX_BYTES + 1).min(lower.len());
+        let window = slice(lower, name_start, window_end);
+        let Some(equals) = window.iter().position(|&b| b == b'=') else {
+            continue;
+        };
+        let name = slice(lower, name_start, name_start + equals);
+        if !SECRET_PARAMETERS.iter().any(|secret| secret.as_bytes() == name) {
+            continue;
+        }
+        let start = name_start + equals + 1;
+        let mut end = start;
+        while end < bytes.len() && !ends_value(at(bytes, end)) {
+            end += 1;
+        }
+        if end > start {
+            push(found, bytes, start, end, RedactionKind::Secret);
+        }
+    }
+
+    let mut from = 0;
+    while let Some(offset) = lower.get(from..).and_then(|rest| find(rest, b"bearer ")) {
+        let start = from + offset + "bearer ".len();
+        let mut end = start;
+        while end < bytes.len() && !ends_value(at(bytes, end)) {
+            end += 1;
+        }
+        // A word such as "Bearer token" in prose is not a token: real ones are long.
+        if end - start >= MIN_BEARER_TOKEN_BYTES {
+            push(found, bytes, start, end, RedactionKind::Secret);
+        }
+        from = start;
+    }
+}
+
+/// Shortest bearer token taken as one: a JWT or an opaque OAuth token is far
+/// longer, and English words after "Bearer " are shorter.
+const MIN_BEARER_TOKEN_BYTES: usize = 16;
 
 /// Finds the trust domain of each `spiffe://` ID: lowercase letters, digits, `.`, `-` and
 /// `_` per the SPIFFE ID specification, with upper case accepted as pasted.

@@ -45,6 +45,15 @@ macro_rules! keeps {
 }
 
 redacts! {
+    secret_query_token: r#""GET /api?user=me&token=s3cr3tT0k3n HTTP/1.1" 200"#
+        => r#""GET /api?user=me&token=<secret-1> HTTP/1.1" 200"#;
+    secret_query_first_parameter: "/cb?code=4/0AbC-dEf_12&state=x" => "/cb?code=<secret-1>&state=x";
+    secret_query_case_insensitive: "?X-Amz-Signature=abcdef0123456789#frag"
+        => "?X-Amz-Signature=<secret-1>#frag";
+    secret_same_value_same_placeholder: "?token=abc then &token=abc and ?key=def"
+        => "?token=<secret-1> then &token=<secret-1> and ?key=<secret-2>";
+    secret_bearer_token: "authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig-123"
+        => "authorization: Bearer <secret-1>";
     ipv4_with_port: "connecting to 10.0.0.2:18080" => "connecting to <ip-1>:18080";
     ipv4_in_markdown_link: "address:[10.0.29.237:37172](http://10.0.29.237:37172/)"
         => "address:[<ip-1>:37172](http://<ip-1>:37172/)";
@@ -115,6 +124,10 @@ redacts! {
 }
 
 keeps! {
+    secret_other_parameter_kept: "/items?page=2&sort=name";
+    secret_empty_value_kept: "/login?token=&next=/";
+    secret_bearer_word_in_prose_kept: "send a Bearer token in the header";
+    secret_many_ampersands_kept: "&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&";
     unspecified_address_in_listener_stat: "listener.0.0.0.0_15000.ssl.handshake: 12";
     loopback_admin_address: "curl 127.0.0.1:9901/stats and [::1]:9901 and [::]:15000";
     listener_resource_name: "lds_ingress_0.0.0.0_15000";
