@@ -5,14 +5,11 @@
 import { test } from './lib/harness.mjs';
 import {
   assert,
-  clickAnswer,
-  currentStepId,
   expectNoAxeViolations,
   fixture,
-  node,
   openApp,
   pasteEvidence,
-  TREE,
+  walkToConclusion,
 } from './lib/page.mjs';
 
 // An Istio debug log line whose prefix names the pod and whose remote address
@@ -22,41 +19,6 @@ const LOG = 'multicluster-unknown-ca.log';
 const IP = '10.0.29.237';
 const POD = 'applicaton-pod-on-gke-cluster';
 const TARGET = 'untrusted-ca';
-
-// The first answer of `stepId` on a shortest path to `targetId`, or null.
-function answerToward(stepId, targetId) {
-  const queue = [[stepId, null]];
-  const seen = new Set();
-  while (queue.length > 0) {
-    const [id, first] = queue.shift();
-    if (id === targetId) return first;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const current = node(id);
-    if (current.kind !== 'step') continue;
-    for (const answer of current.answers) queue.push([answer.next, first ?? answer.id]);
-  }
-  return null;
-}
-
-// Walks from the chosen symptom to `targetId`. The evidence may answer steps
-// on its own, so each click is chosen from the step the page shows.
-async function walkTo(page, targetId) {
-  const symptom = TREE.symptoms.find((s) => answerToward(s.start, targetId) !== null);
-  assert.ok(symptom, `a symptom leads to ${targetId}`);
-  await page.locator(`[data-testid="symptom-${symptom.id}"]`).click();
-  const conclusion = page.locator(`[data-testid="conclusion"][data-conclusion-id="${targetId}"]`);
-  for (let clicks = 0; (await conclusion.count()) === 0; clicks += 1) {
-    assert.ok(clicks < 40, `${targetId} is reached`);
-    await page.locator('[data-testid="step"], [data-testid="conclusion"]').first().waitFor();
-    const stepId = await currentStepId(page);
-    assert.ok(stepId, `the walk toward ${targetId} ended elsewhere`);
-    const answer = answerToward(stepId, targetId);
-    assert.ok(answer, `${targetId} is reachable from step ${stepId}`);
-    await clickAnswer(page, answer);
-  }
-  return conclusion;
-}
 
 async function redactionItems(page) {
   return page.locator('[data-testid="redaction-item"]').evaluateAll((els) =>
@@ -81,7 +43,7 @@ test('shared report and issue link are redacted', async ({ server, newPage }) =>
   await openApp(page, server);
   await pasteEvidence(page, 'envoy.log', fixture(LOG));
   await page.locator('[data-testid="finding"]').first().waitFor();
-  await walkTo(page, TARGET);
+  await walkToConclusion(page, TARGET);
 
   const panel = page.locator('[data-testid="redaction-panel"]');
   assert.equal(await panel.evaluate((el) => el.open), true, 'the panel is open by default');

@@ -11,15 +11,13 @@ import { test } from './lib/harness.mjs';
 import {
   assert,
   CONFIG,
-  clickAnswer,
-  currentStepId,
   docUrl,
   expectNoAxeViolations,
   fixture,
   node,
   openApp,
   pasteEvidence,
-  TREE,
+  walkToConclusion,
 } from './lib/page.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,39 +35,6 @@ const SECTIONS = [
   'Additional context',
   'Attachments',
 ];
-
-// The first answer of `stepId` on a shortest path to `targetId`, or null.
-function answerToward(stepId, targetId) {
-  const queue = [[stepId, null]];
-  const seen = new Set();
-  while (queue.length > 0) {
-    const [id, first] = queue.shift();
-    if (id === targetId) return first;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const current = node(id);
-    if (current.kind !== 'step') continue;
-    for (const answer of current.answers) queue.push([answer.next, first ?? answer.id]);
-  }
-  return null;
-}
-
-// Walks from `symptomId` to the conclusion `targetId`, clicking on each step
-// the page shows, since the evidence may answer some steps on its own.
-async function walkTo(page, symptomId, targetId) {
-  await page.locator(`[data-testid="symptom-${symptomId}"]`).click();
-  const conclusion = page.locator(`[data-testid="conclusion"][data-conclusion-id="${targetId}"]`);
-  for (let clicks = 0; (await conclusion.count()) === 0; clicks += 1) {
-    assert.ok(clicks < 40, `${targetId} is reached`);
-    await page.locator('[data-testid="step"], [data-testid="conclusion"]').first().waitFor();
-    const stepId = await currentStepId(page);
-    assert.ok(stepId, `the walk toward ${targetId} ended elsewhere`);
-    const answer = answerToward(stepId, targetId);
-    assert.ok(answer, `${targetId} is reachable from step ${stepId}`);
-    await clickAnswer(page, answer);
-  }
-  return conclusion;
-}
 
 // Clicks a download control and returns the suggested file name and the content.
 async function download(page, testid) {
@@ -103,7 +68,7 @@ test('conclusion quotes evidence and lists ruled-out causes', async ({ server, n
   const folder = '01-appmesh-app-originates-tls';
   await pasteEvidence(page, 'openssl_s_client.txt', caseFile(folder, 'openssl_s_client.txt'));
   await page.locator('[data-testid="finding"]').first().waitFor();
-  const conclusion = await walkTo(page, 'originating-tls', 'app-originates-tls');
+  const conclusion = await walkToConclusion(page, 'app-originates-tls', 'originating-tls');
   assert.equal(await conclusion.getAttribute('data-code'), 'tls-app-originates-tls');
 
   // The cause's evidence, each line with its paste name and line number.
@@ -156,7 +121,7 @@ test('conclusion links the Envoy documentation', async ({ server, newPage }) => 
   await openApp(page, server);
   await pasteEvidence(page, 'certs.json', fixture('istio-certs-expired.json'));
   await page.locator('[data-testid="finding"][data-code="tls-cert-expired"]').first().waitFor();
-  const conclusion = await walkTo(page, 'tls-client-policy', 'cert-expired');
+  const conclusion = await walkToConclusion(page, 'cert-expired', 'tls-client-policy');
 
   const guide = await conclusion.locator('[data-testid="doc-link"]').evaluateAll((els) => els.map((el) => el.href));
   assert.ok(
@@ -179,7 +144,7 @@ test('downloads and issue link are redacted', async ({ server, newPage }) => {
   const pod = 'applicaton-pod-on-gke-cluster';
   await pasteEvidence(page, 'envoy.log', fixture('multicluster-unknown-ca.log'));
   await page.locator('[data-testid="finding"]').first().waitFor();
-  await walkTo(page, 'tls-client-policy', 'untrusted-ca');
+  await walkToConclusion(page, 'untrusted-ca', 'tls-client-policy');
 
   const markdown = await download(page, 'report-download');
   assert.equal(markdown.name, 'meshtls-report.md');
@@ -234,7 +199,7 @@ test('shortened issue link offers the full body', async ({ server, newPage }) =>
   );
   await pasteEvidence(page, 'big.log', `${lines.join('\n')}\n`);
   await page.locator('[data-testid="finding"][data-code="tls-verify-failed"]').first().waitFor();
-  await walkTo(page, 'tls-client-policy', 'verify-failed-other');
+  await walkToConclusion(page, 'verify-failed-other', 'tls-client-policy');
 
   const { href, params } = await issueLink(page);
   assert.ok(href.length <= 8000, `the link is ${href.length} bytes`);

@@ -88,6 +88,45 @@ export async function clickAnswer(page, answerId) {
   await page.locator(`[data-testid="answer"][data-answer="${answerId}"]`).click();
 }
 
+// Returns the first answer of `stepId` on a shortest path to `targetId`, or null.
+function answerToward(stepId, targetId) {
+  const queue = [[stepId, null]];
+  const seen = new Set();
+  while (queue.length > 0) {
+    const [id, first] = queue.shift();
+    if (id === targetId) return first;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const current = node(id);
+    if (current.kind !== 'step') continue;
+    for (const answer of current.answers) queue.push([answer.next, first ?? answer.id]);
+  }
+  return null;
+}
+
+/**
+ * Walks to the conclusion `targetId` from `symptomId` (by default the first
+ * symptom that leads there) and returns the conclusion's locator. The evidence
+ * may answer steps on its own, so each click is chosen from the step the page
+ * shows.
+ */
+export async function walkToConclusion(page, targetId, symptomId = undefined) {
+  const symptom = symptomId ?? TREE.symptoms.find((s) => answerToward(s.start, targetId) !== null)?.id;
+  assert.ok(symptom, `a symptom leads to ${targetId}`);
+  await page.locator(`[data-testid="symptom-${symptom}"]`).click();
+  const conclusion = page.locator(`[data-testid="conclusion"][data-conclusion-id="${targetId}"]`);
+  for (let clicks = 0; (await conclusion.count()) === 0; clicks += 1) {
+    assert.ok(clicks < 40, `${targetId} is reached`);
+    await page.locator('[data-testid="step"], [data-testid="conclusion"]').first().waitFor();
+    const stepId = await currentStepId(page);
+    assert.ok(stepId, `the walk toward ${targetId} ended elsewhere`);
+    const answer = answerToward(stepId, targetId);
+    assert.ok(answer, `${targetId} is reachable from step ${stepId}`);
+    await clickAnswer(page, answer);
+  }
+  return conclusion;
+}
+
 /**
  * Clicks through `path` from the step shown, checking before each click that
  * the page shows the step the tree says comes next.
