@@ -292,7 +292,7 @@ fn remove_and_move_focus(wizard: Wizard, id: u64) {
     };
     let mut targets = Vec::new();
     if let Some(position) = position {
-        // nth-child counts from 1: the next item now stands at position + 1.
+        // nth-child counts from 1, so the next item is now at position + 1.
         targets.push(button(position + 1));
         if position > 0 {
             targets.push(button(position));

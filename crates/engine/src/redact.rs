@@ -1176,7 +1176,7 @@ const SECRET_PARAMETERS: &[&str] = &[
     "x-amz-signature",
 ];
 
-/// Longest name in [`SECRET_PARAMETERS`] (`x-amz-security-token`).
+/// Length of the longest name in [`SECRET_PARAMETERS`] (`x-amz-security-token`).
 const SECRET_NAME_MAX_BYTES: usize = 20;
 
 /// Finds the values of credential query parameters (after `?` or `&`) and the

@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
     let bundle_report = x509::verify(&certificates, Trust::Bundle(&certificates), &checks);
 
     let printed = format!("{bundle:?}{warnings:?}{report:?}{bundle_report:?}");
-    // A key line whose text also stands elsewhere in the input (a block label,
+    // A key line whose text also occurs elsewhere in the input (a block label,
     // another certificate) may be returned for that other place.
     for line in key_lines(&text) {
         if text.matches(line).count() == 1 {
