@@ -10,7 +10,7 @@ use meshtls_engine::issue_link::{self, IssueLink, IssueReport};
 use meshtls_engine::tree::{Conclusion, EscalationKind, Walker};
 
 use crate::copy::{CopyButton, DownloadButton};
-use crate::findings::Quote;
+use crate::findings::{finding_link_items, Quote};
 use crate::links::DocLinks;
 use crate::redaction::{self, KeptValue, RedactionPreview};
 use crate::state::use_wizard;
@@ -219,18 +219,7 @@ fn FindingReferences(conclusion: &'static Conclusion, code: Code) -> impl IntoVi
     if extra.is_empty() {
         return None;
     }
-    let items = extra
-        .into_iter()
-        .map(|link| {
-            view! {
-                <li>
-                    <a href=link.url target="_blank" rel="noopener noreferrer" data-testid="finding-link">
-                        {link.title}
-                    </a>
-                </li>
-            }
-        })
-        .collect_view();
+    let items = finding_link_items(&extra);
     Some(view! {
         <div class="doc-links">
             <p class="hint">"Also for this finding:"</p>

@@ -2,7 +2,7 @@
 //! the quoted lines that prove it, the fix and the documentation.
 
 use leptos::prelude::*;
-use meshtls_engine::diagnosis::{EvidenceLine, Finding};
+use meshtls_engine::diagnosis::{EvidenceLine, Finding, Link};
 
 use crate::state::use_wizard;
 use crate::text::{plain, rich};
@@ -107,19 +107,7 @@ fn FindingCard(
 ) -> impl IntoView {
     let severity = finding.severity.as_str();
     let details = finding.details.iter().map(|d| view! { <p>{rich(d)}</p> }).collect_view();
-    let links = finding
-        .links
-        .iter()
-        .map(|link| {
-            view! {
-                <li>
-                    <a href=link.url target="_blank" rel="noopener noreferrer" data-testid="finding-link">
-                        {link.title}
-                    </a>
-                </li>
-            }
-        })
-        .collect_view();
+    let links = finding_link_items(&finding.links);
 
     view! {
         <li
@@ -190,4 +178,21 @@ fn announce_findings() {
         }
         codes
     });
+}
+
+/// Renders a finding's documentation links (Envoy's and the guide's) as list
+/// items, each opening in a new tab.
+pub fn finding_link_items<'a>(links: impl IntoIterator<Item = &'a Link>) -> impl IntoView {
+    links
+        .into_iter()
+        .map(|link| {
+            view! {
+                <li>
+                    <a href=link.url target="_blank" rel="noopener noreferrer" data-testid="finding-link">
+                        {link.title}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view()
 }
