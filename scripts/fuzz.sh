@@ -32,7 +32,10 @@ for target in "${targets[@]}"; do
         2>&1 | tee "fuzz/artifacts/$target/last-run.log" | grep -E '^(#[0-9]+ +DONE|Done|==[0-9]+==|SUMMARY|artifact_prefix)' || true
     for crash in "fuzz/artifacts/$target"/crash-* "fuzz/artifacts/$target"/timeout-*; do
         [ -e "$crash" ] || continue
-        cp "$crash" "fuzz/corpus/$target/regression-$(basename "$crash")"
+        kept="fuzz/corpus/$target/regression-$(basename "$crash")"
+        # An input kept by an earlier run is not a new crash.
+        [ -e "$kept" ] && continue
+        cp "$crash" "$kept"
         echo "kept $crash as a regression input"
     done
 done
