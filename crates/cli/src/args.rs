@@ -26,6 +26,7 @@ Options:
   --format FORMAT       the output format: text (default), json, or markdown (the
                         report to paste into an issue)
   -h, --help            print this help
+  -V, --version         print the version of meshtls
 
 Exit status: 0 when no finding is an error, 1 when one is, 2 for a usage or read error.
 ";
@@ -54,6 +55,7 @@ pub struct DiagnoseArgs {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     Help,
+    Version,
     Diagnose(DiagnoseArgs),
 }
 
@@ -73,6 +75,7 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
     let command = match rest.next().map(String::as_str) {
         None => return Err(UsageError("missing command: expected `diagnose`".to_string())),
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        Some("-V" | "--version") => return Ok(Command::Version),
         Some(command) => command,
     };
     if command != "diagnose" {
@@ -204,6 +207,8 @@ mod tests {
     #[test]
     fn help() {
         assert_eq!(parse(&args("--help")), Ok(Command::Help));
+        assert_eq!(parse(&args("--version")), Ok(Command::Version));
+        assert_eq!(parse(&args("-V")), Ok(Command::Version));
         assert_eq!(parse(&args("diagnose -h")), Ok(Command::Help));
     }
 

@@ -24,6 +24,10 @@ fn main() -> ExitCode {
             print!("{}", args::USAGE);
             ExitCode::SUCCESS
         }
+        Ok(Command::Version) => {
+            println!("meshtls {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
         Ok(Command::Diagnose(parsed)) => match run(&parsed) {
             Ok(has_error) => ExitCode::from(u8::from(has_error)),
             Err(message) => {
