@@ -114,7 +114,8 @@ pub(crate) fn run(inputs: &[Input], options: &Options, out: &mut Collector) {
             // no evidence about the peer's real trust bundle.
             out.next_step(
                 "The CA certificates the verifying side trusts (the client policy's trust \
-                 bundle), passed with --trust-bundle or pasted as PEM",
+                 bundle), pasted as PEM and marked as the trust bundle (`--trust-bundle FILE` \
+                 on the command line)",
                 None,
             );
             continue;
