@@ -219,7 +219,7 @@ fn FindingReferences(conclusion: &'static Conclusion, code: Code) -> impl IntoVi
     if extra.is_empty() {
         return None;
     }
-    let items = finding_link_items(&extra);
+    let items = finding_link_items(extra);
     Some(view! {
         <div class="doc-links">
             <p class="hint">"Also for this finding:"</p>

@@ -107,7 +107,7 @@ fn FindingCard(
 ) -> impl IntoView {
     let severity = finding.severity.as_str();
     let details = finding.details.iter().map(|d| view! { <p>{rich(d)}</p> }).collect_view();
-    let links = finding_link_items(&finding.links);
+    let links = finding_link_items(finding.links.to_vec());
 
     view! {
         <li
@@ -182,7 +182,7 @@ fn announce_findings() {
 
 /// Renders a finding's documentation links (Envoy's and the guide's) as list
 /// items, each opening in a new tab.
-pub fn finding_link_items<'a>(links: impl IntoIterator<Item = &'a Link>) -> impl IntoView {
+pub fn finding_link_items(links: impl IntoIterator<Item = Link>) -> impl IntoView {
     links
         .into_iter()
         .map(|link| {
