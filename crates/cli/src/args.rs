@@ -24,7 +24,8 @@ Options:
   --now RFC3339         the current time for expiry checks, such as 2026-12-04T20:00:00Z
                         (default: the system clock)
   --format FORMAT       the output format: text (default), json, or markdown (the
-                        report to paste into an issue)
+                        report to paste into an issue, with addresses, host names,
+                        account IDs and other identifying values redacted)
   -h, --help            print this help
   -V, --version         print the version of meshtls
 

@@ -9,8 +9,9 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use meshtls_engine::diagnosis::{self, report, Input, Options};
+use meshtls_engine::diagnosis::{self, report, Diagnosis, Input, Options};
 use meshtls_engine::evidence::timestamp;
+use meshtls_engine::redact::{RedactOptions, Redactor};
 
 use args::{Command, DiagnoseArgs, Format, UsageError};
 
@@ -66,7 +67,7 @@ fn run(parsed: &DiagnoseArgs) -> Result<bool, String> {
 
     let output = match parsed.format {
         Format::Text => report::to_text(&inputs, &diagnosis),
-        Format::Markdown => report::to_markdown(&inputs, &diagnosis),
+        Format::Markdown => redacted_markdown(&inputs, &diagnosis),
         Format::Json => {
             let value = report::to_json(&inputs, &diagnosis);
             let mut text = serde_json::to_string_pretty(&value)
@@ -81,6 +82,19 @@ fn run(parsed: &DiagnoseArgs) -> Result<bool, String> {
         .and_then(|()| stdout.flush())
         .map_err(|error| format!("cannot write the output: {error}"))?;
     Ok(diagnosis.has_error())
+}
+
+/// Renders the Markdown report with the page's redaction: each address, host
+/// name, account ID, ARN, e-mail address, trust domain, serial number and URL
+/// credential becomes a numbered placeholder, the same value always the same
+/// one. This report is the one to paste into an issue.
+fn redacted_markdown(inputs: &[Input], diagnosis: &Diagnosis) -> String {
+    let plain = report::to_markdown(inputs, diagnosis);
+    let redactor = Redactor::new(RedactOptions::default());
+    let mut texts: Vec<&str> = inputs.iter().map(|input| input.text.as_str()).collect();
+    texts.push(&plain);
+    let plan = redactor.plan(&texts);
+    report::to_markdown_redacted(inputs, diagnosis, &|text: &str| redactor.apply(text, &plan))
 }
 
 #[expect(

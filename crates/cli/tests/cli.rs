@@ -292,3 +292,20 @@ fn markdown_report_keeps_pasted_fences_inside() {
         "the fence must outgrow the pasted one:\n{markdown}"
     );
 }
+
+#[test]
+fn markdown_report_is_redacted() {
+    let files = case_files("20-istio-multicluster-unknown-ca-markdown-link-in-log");
+    let mut args = vec!["diagnose", "--format", "markdown", "--now", NOW];
+    args.extend(files.iter().map(String::as_str));
+    let output = meshtls(&args, None);
+    let markdown = String::from_utf8_lossy(&output.stdout);
+
+    assert!(markdown.starts_with("# TLS diagnosis"), "{markdown}");
+    assert!(!markdown.contains("10.0.29.237"), "the IP address is redacted:\n{markdown}");
+    assert!(
+        !markdown.contains("applicaton-pod-on-gke-cluster"),
+        "the pod name is redacted:\n{markdown}"
+    );
+    assert!(markdown.contains("<ip-1>"), "a placeholder replaces it:\n{markdown}");
+}
