@@ -10,6 +10,7 @@ use meshtls_engine::config::Config;
 use meshtls_engine::diagnosis::{
     self, Code, Confidence, Diagnosis, Finding, Input, Options, Symptom as DiagnosisSymptom,
 };
+use meshtls_engine::evidence::text::decode_utf16_with_bom;
 use meshtls_engine::evidence::Warning;
 use meshtls_engine::tree::{EvidenceCode, Tree, Walker};
 
@@ -59,7 +60,12 @@ struct Decoded {
     invalid_at: Option<usize>,
 }
 
-fn decode_utf8(bytes: Vec<u8>) -> Decoded {
+/// Decodes a dropped or chosen file: UTF-16 when it starts with the byte-order
+/// mark, else UTF-8 with each invalid sequence replaced.
+fn decode_file(bytes: Vec<u8>) -> Decoded {
+    if let Some(text) = decode_utf16_with_bom(&bytes) {
+        return Decoded { text, invalid_at: None };
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Decoded { text, invalid_at: None },
         Err(error) => {
@@ -336,7 +342,7 @@ impl Wizard {
     /// Adds a file's bytes: decoded as UTF-8 with each invalid sequence
     /// replaced by U+FFFD, with a warning at the line of the first one.
     pub fn add_evidence_bytes(self, name: &str, bytes: Vec<u8>) {
-        let decoded = decode_utf8(bytes);
+        let decoded = decode_file(bytes);
         let redacted = redact::strip_private_keys(&decoded.text);
         let name = self.unique_name(name.trim());
         let paste = SavedPaste {
@@ -454,7 +460,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decode_utf8_cases() {
+    fn decode_file_cases() {
         let cases: &[(&str, &[u8], &str, Option<usize>)] = &[
             ("valid", b"a: 1\nb: 2\n", "a: 1\nb: 2\n", None),
             (
@@ -465,9 +471,10 @@ mod tests {
             ),
             ("invalid first byte", b"\xff", "\u{FFFD}", Some(1)),
             ("empty", b"", "", None),
+            ("utf-16le with byte-order mark", b"\xff\xfea\x00:\x00 \x001\x00", "a: 1", None),
         ];
         for (name, bytes, text, line) in cases {
-            let decoded = decode_utf8(bytes.to_vec());
+            let decoded = decode_file(bytes.to_vec());
             assert_eq!(decoded.text, *text, "case {name}");
             assert_eq!(decoded.invalid_at, *line, "case {name}");
         }

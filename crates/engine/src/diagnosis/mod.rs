@@ -22,7 +22,7 @@ pub use findings::{Code, Family, Link, Severity, Spec};
 pub use rules::certificates::certificate_checks;
 
 use crate::evidence::pem::{self, PrivateKeyFound};
-use crate::evidence::{detect, ParsedInput, Warning};
+use crate::evidence::{detect, text, ParsedInput, Warning};
 
 /// One paste: its parsed records and the text they were parsed from, which
 /// findings quote.
@@ -41,10 +41,14 @@ pub struct Input {
 }
 
 impl Input {
-    /// Decodes `bytes` as UTF-8, replacing invalid sequences with U+FFFD (which
-    /// [`Input::parse`] then warns about), and parses the text.
+    /// Decodes `bytes` as UTF-16 when they start with its byte-order mark, else
+    /// as UTF-8, replacing invalid sequences with U+FFFD (which [`Input::parse`]
+    /// then warns about), and parses the text.
     pub fn from_bytes(name: &str, bytes: &[u8]) -> Input {
-        Input::parse(name, &String::from_utf8_lossy(bytes))
+        match text::decode_utf16_with_bom(bytes) {
+            Some(decoded) => Input::parse(name, &decoded),
+            None => Input::parse(name, &String::from_utf8_lossy(bytes)),
+        }
     }
 
     /// Removes private keys from `text`, detects its kind, parses it, and keeps

@@ -390,6 +390,24 @@ pub fn is_noise(line: &str) -> bool {
         || shell_command(line).is_some()
 }
 
+/// Decodes a file that starts with a UTF-16 byte-order mark, as Windows
+/// PowerShell 5's `>` redirection writes it. Returns None for any other bytes,
+/// which are read as UTF-8. An unpaired surrogate becomes U+FFFD.
+pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let little_endian = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units = bytes.get(2..).unwrap_or_default().chunks(2).map(|pair| match pair {
+        [a, b] if little_endian => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        // An odd last byte cannot be a UTF-16 code unit.
+        _ => 0xFFFD,
+    });
+    Some(char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,5 +453,24 @@ mod tests {
                 "{line:?}"
             );
         }
+    }
+
+    #[test]
+    fn utf16_with_bom_decodes() {
+        let text = "listener.0.0.0.0_15000.ssl.handshake: 5\r\n";
+        let mut little = vec![0xFF, 0xFE];
+        little.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut big = vec![0xFE, 0xFF];
+        big.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode_utf16_with_bom(&little).as_deref(), Some(text));
+        assert_eq!(decode_utf16_with_bom(&big).as_deref(), Some(text));
+    }
+
+    #[test]
+    fn utf16_damaged_or_absent() {
+        assert_eq!(decode_utf16_with_bom(b"a: 1\n"), None);
+        assert_eq!(decode_utf16_with_bom(&[0xFF, 0xFE, 0x61]).as_deref(), Some("\u{FFFD}"));
+        assert_eq!(decode_utf16_with_bom(&[0xFF, 0xFE, 0x00, 0xD8]).as_deref(), Some("\u{FFFD}"));
+        assert_eq!(decode_utf16_with_bom(&[0xFF, 0xFE]).as_deref(), Some(""));
     }
 }
