@@ -96,6 +96,12 @@ test('20 MB paste shows busy state first', async ({ server, newPage }) => {
   assert.equal(t.ariaBusyAfter, 'false');
   assert.equal(t.kind, 'stats-text');
 
+  // 20 MB is more than Chromium's session storage takes: the page says so in words.
+  assert.match(
+    await page.locator('[data-testid="storage-problem"]').textContent(),
+    /session storage for this page is full/,
+  );
+
   // The page responds again: the add button works for the next paste.
   assert.equal(await page.locator('[data-testid="evidence-add"]').isDisabled(), false);
   await pasteEvidence(page, 'notes', 'upstream connect error or disconnect/reset before headers');
