@@ -96,7 +96,7 @@ test('20 MB paste shows busy state first', async ({ server, newPage }) => {
   assert.equal(t.ariaBusyAfter, 'false');
   assert.equal(t.kind, 'stats-text');
 
-  // 20 MB is more than Chromium's session storage takes: the page says so in words.
+  // 20 MB is more than Chromium's session storage takes, and the page reports it in words.
   assert.match(
     await page.locator('[data-testid="storage-problem"]').textContent(),
     /session storage for this page is full/,

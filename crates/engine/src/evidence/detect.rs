@@ -282,7 +282,7 @@ fn count_bytes(text: &str, skip_words: bool) -> ByteCounts {
     counts
 }
 
-/// Whether each byte of `word` is printable ASCII (0x20 to 0x7e), so not a line end,
+/// Tells whether each byte of `word` is printable ASCII (0x20 to 0x7e), so not a line end,
 /// a control character or part of a multi-byte character.
 fn all_printable_ascii(word: u64) -> bool {
     const LOW_BITS: u64 = 0x0101_0101_0101_0101;

@@ -90,7 +90,7 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
     stats
 }
 
-/// Whether `name` is `cluster.<cluster>.<stat>`.
+/// Tells whether `name` is `cluster.<cluster>.<stat>`.
 fn continues_cluster(name: &str, cluster: &str) -> bool {
     name.strip_prefix("cluster.")
         .and_then(|rest| rest.strip_prefix(cluster))
