@@ -169,6 +169,25 @@ pub fn parse(text: &str, first_line: usize) -> (AccessLog, Vec<Warning>) {
     (log, warnings)
 }
 
+/// Tells whether `line` is one JSON access-log entry: an object on one line with a
+/// response code or response flags key, or a log driver's `{"log": ...}` wrapper around
+/// a text entry. Kind detection calls this on each line that starts with `{`.
+pub fn is_json_entry(line: &str) -> bool {
+    let trimmed = line.trim();
+    if !(trimmed.starts_with('{') && trimmed.ends_with('}')) {
+        return false;
+    }
+    // Without one of these words no key can qualify, and most JSON bodies (admin
+    // output, other logs) lack both, so they skip the full parse.
+    let bytes = trimmed.as_bytes();
+    let has_word =
+        |word: &[u8]| bytes.windows(word.len()).any(|window| window.eq_ignore_ascii_case(word));
+    if !has_word(b"response") && !has_word(b"\"log\"") {
+        return false;
+    }
+    read_entry(trimmed, 1).is_some()
+}
+
 fn read_entry(line: &str, number: usize) -> Option<AccessLogEntry> {
     if line.starts_with('{') {
         let value: serde_json::Value = serde_json::from_str(line).ok()?;

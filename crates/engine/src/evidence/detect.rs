@@ -337,6 +337,13 @@ fn classify_lines<'a>(lines: &'a [Cow<'a, str>]) -> (Vec<Class>, Vec<&'a str>) {
             index += 1;
             continue;
         }
+        // A JSON-lines access log is one object per line, each its own entry.
+        if line.trim_start().starts_with('{') && access_log::is_json_entry(line) {
+            classes.push(Class::AccessLog);
+            cleaned.push(line);
+            index += 1;
+            continue;
+        }
         if let Some(json) = json_start(line) {
             let end = json_block_end(lines, index, json);
             let kind = json_kind(lines.get(index..=end).unwrap_or_default());
