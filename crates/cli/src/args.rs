@@ -16,7 +16,17 @@ detected from its content; `-` reads standard input.
 
 Options:
   --symptom ID          the symptom to start from: tls-client-policy, originating-tls,
-                        tls-between-proxies or tls-elb
+                        tls-between-proxies or tls-elb. As on the page, it starts the
+                        walk through the decision tree: the output lists the steps the
+                        findings answer, then the first question they leave open or the
+                        walk's conclusion (which then becomes the conclusion). It also
+                        changes findings: tls-client-policy and tls-elb judge pasted leaf
+                        certificates as server certificates, tls-client-policy requires
+                        --trust-bundle CAs to be root CAs (as App Mesh requires of a
+                        client policy's trust), originating-tls confirms
+                        tls-app-originates-tls, tls-elb adds the target-group protocols
+                        to tls-not-in-use, tls-between-proxies notes /stats without ssl.
+                        counters, and each symptom chooses the generic next steps
   --host NAME           the host name the client requested, matched against certificate SANs
   --trust-bundle FILE   PEM CA certificates to verify the other certificates against
                         (repeatable); without it, self-signed CA certificates among the
@@ -123,7 +133,8 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
                 parsed.symptom = Some(symptom);
             }
             "--host" => {
-                let host = value()?;
+                // The page trims the host field too.
+                let host = value()?.trim().to_string();
                 if host.is_empty() {
                     return Err(UsageError("option `--host` needs a non-empty name".to_string()));
                 }

@@ -4,6 +4,7 @@
 //! time as an argument.
 
 mod args;
+mod walk;
 
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ use meshtls_engine::evidence::timestamp;
 use meshtls_engine::redact::{RedactOptions, Redactor};
 
 use args::{Command, DiagnoseArgs, Format, UsageError};
+use walk::Walk;
 
 /// Exit status for a usage or read error, as the `meshtls` contract fixes it.
 const EXIT_USAGE: u8 = 2;
@@ -65,11 +67,20 @@ fn run(parsed: &DiagnoseArgs) -> Result<bool, String> {
     let options = Options { now, host: parsed.host.clone(), symptom: parsed.symptom, trust_bundle };
     let diagnosis = diagnosis::diagnose(&inputs, &options);
 
+    // The page walks the tree for the chosen symptom; so does `--symptom`.
+    let walk = parsed.symptom.map(|symptom| walk::walk(symptom, &diagnosis)).transpose()?;
+
     let output = match parsed.format {
-        Format::Text => report::to_text(&inputs, &diagnosis),
-        Format::Markdown => redacted_markdown(&inputs, &diagnosis),
+        Format::Text => {
+            let mut text = report::to_text(&inputs, &diagnosis);
+            if let Some(walk) = &walk {
+                text.push_str(&walk.to_text());
+            }
+            text
+        }
+        Format::Markdown => redacted_markdown(&inputs, &diagnosis, walk.as_ref()),
         Format::Json => {
-            let value = report::to_json(&inputs, &diagnosis);
+            let value = json_output(&inputs, &diagnosis, walk.as_ref());
             let mut text = serde_json::to_string_pretty(&value)
                 .map_err(|error| format!("cannot render JSON: {error}"))?;
             text.push('\n');
@@ -88,13 +99,39 @@ fn run(parsed: &DiagnoseArgs) -> Result<bool, String> {
 /// name, account ID, ARN, e-mail address, trust domain, serial number and URL
 /// credential becomes a numbered placeholder, the same value always the same
 /// one. This report is the one to paste into an issue.
-fn redacted_markdown(inputs: &[Input], diagnosis: &Diagnosis) -> String {
+///
+/// A walk that reached a conclusion puts it in the report, as the page's report
+/// of a concluded walk does.
+fn redacted_markdown(inputs: &[Input], diagnosis: &Diagnosis, walk: Option<&Walk>) -> String {
     let plain = report::to_markdown(inputs, diagnosis);
     let redactor = Redactor::new(RedactOptions::default());
     let mut texts: Vec<&str> = inputs.iter().map(|input| input.text.as_str()).collect();
     texts.push(&plain);
     let plan = redactor.plan(&texts);
-    report::to_markdown_redacted(inputs, diagnosis, &|text: &str| redactor.apply(text, &plan))
+    let redact = |text: &str| redactor.apply(text, &plan);
+    match walk {
+        Some(Walk::Concluded { outcome, .. }) => {
+            report::to_markdown_with_walk(inputs, diagnosis, outcome, &redact)
+        }
+        _ => report::to_markdown_redacted(inputs, diagnosis, &redact),
+    }
+}
+
+/// Builds the JSON output: [`report::to_json`], and with `--symptom` a `walk`
+/// member. A concluded walk sets `conclusion` to the walk's and keeps the top
+/// finding's code in `evidence_conclusion`, as the page's JSON report does.
+fn json_output(inputs: &[Input], diagnosis: &Diagnosis, walk: Option<&Walk>) -> serde_json::Value {
+    let unchanged = |text: &str| text.to_string();
+    let mut value = match walk {
+        Some(Walk::Concluded { outcome, .. }) => {
+            report::to_json_with_walk(inputs, diagnosis, outcome, &unchanged)
+        }
+        _ => report::to_json(inputs, diagnosis),
+    };
+    if let (Some(walk), Some(map)) = (walk, value.as_object_mut()) {
+        map.insert("walk".to_string(), walk.to_json());
+    }
+    value
 }
 
 #[expect(

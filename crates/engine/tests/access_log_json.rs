@@ -2,7 +2,7 @@
 //! access-log format): detected as `access-log`, read into the same fields as the
 //! text format, and diagnosed the same way.
 //!
-//! fixtures/access/access-log-lines.jsonl holds the three entries of
+//! fixtures/access/access-log-lines.jsonl contains the three entries of
 //! access-log-lines.txt in that JSON format, with `null` or `-` where the text
 //! printed `-`.
 
