@@ -159,3 +159,20 @@ fn describe(err: &JsValue) -> String {
     }
     err.as_string().unwrap_or_else(|| format!("{err:?}"))
 }
+
+/// Sets a User Timing mark named `name`. Marks are for the performance
+/// budget script, so a browser without the Performance API only loses them.
+pub fn performance_mark(name: &str) {
+    if let Some(performance) = window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+/// Records the time from the mark `start` until now as the User Timing
+/// measure `name`, and clears the mark.
+pub fn performance_measure(name: &str, start: &str) {
+    if let Some(performance) = window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark(name, start);
+        performance.clear_marks_with_mark_name(start);
+    }
+}

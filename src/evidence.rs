@@ -1,88 +1,18 @@
 //! The evidence panel: pastes and files, each kept as a named item with its
 //! detected kind and the parser's warnings.
 
-use std::time::Duration;
-
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsCast;
 
 use crate::browser;
+use crate::busy::{Busy, BusyItem, Source};
 use crate::persist;
 use crate::state::{use_wizard, Paste, Wizard};
 
 /// Number of parser warnings listed per paste before "and N more".
 const SHOWN_WARNINGS: usize = 5;
-
-/// Size in bytes above which a paste or file shows the busy state before it
-/// is parsed. Parsing and diagnosing run on the main thread, so the page does
-/// not respond until they end. The release build in headless Chromium reads
-/// a 4.2 MiB /stats dump in about 0.65 s (scripts/bench.sh, 2 shared cores),
-/// so this size takes an estimated 80 ms. That is under 100 ms, the usual
-/// guideline for a response to input that still feels immediate.
-///
-/// NOTE: the page still freezes for the length of the parse (seconds for
-/// tens of megabytes), and pastes restored from storage after a reload are
-/// parsed without the busy state. Parsing in a Web Worker would need the
-/// parsed inputs, which the report, certificate and counter views read, to
-/// cross to the page.
-const BUSY_THRESHOLD_BYTES: usize = 512 * 1024;
-
-/// The pastes and files being read, by name, while the busy state is shown.
-#[derive(Clone, Copy)]
-struct Busy(RwSignal<Vec<String>>);
-
-impl Busy {
-    /// Runs `add` at once for small evidence. For evidence above
-    /// [`BUSY_THRESHOLD_BYTES`] it first shows the busy state and lets the
-    /// browser paint it, then runs `add` and the diagnosis, then hides it.
-    fn add(self, wizard: Wizard, label: String, bytes: usize, add: impl FnOnce() + 'static) {
-        if bytes <= BUSY_THRESHOLD_BYTES {
-            add();
-            return;
-        }
-        let entry = format!("{label} ({})", megabytes(bytes));
-        self.0.update(|names| names.push(entry.clone()));
-        spawn_local(async move {
-            after_next_paint().await;
-            add();
-            // The findings memo runs here, inside the busy state, instead of
-            // when the findings panel renders after it.
-            wizard.diagnosis.with_untracked(|_| ());
-            self.0.update(|names| {
-                if let Some(index) = names.iter().position(|name| *name == entry) {
-                    names.remove(index);
-                }
-            });
-        });
-    }
-
-    fn is_busy(self) -> bool {
-        self.0.with(|names| !names.is_empty())
-    }
-}
-
-fn megabytes(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-}
-
-/// Resolves after the browser has painted the next frame: a timeout queued
-/// from a requestAnimationFrame callback runs once that frame is drawn.
-async fn after_next_paint() {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    let _ = resolve.call0(&JsValue::NULL);
-                },
-                Duration::ZERO,
-            );
-        });
-    });
-    let _ = JsFuture::from(promise).await;
-}
 
 /// The paste area, the file input and the list of pastes.
 #[component]
@@ -91,7 +21,7 @@ pub fn EvidencePanel() -> impl IntoView {
     let text = wizard.draft_text;
     let name = wizard.draft_name;
     let dragging = RwSignal::new(false);
-    let busy = Busy(RwSignal::new(Vec::new()));
+    let busy = wizard.busy;
 
     let add_paste = move || {
         let pasted = text.get_untracked();
@@ -100,14 +30,9 @@ pub fn EvidencePanel() -> impl IntoView {
             return;
         }
         let pasted_name = name.get_untracked();
-        let label = if pasted_name.trim().is_empty() {
-            "the paste".to_string()
-        } else {
-            pasted_name.trim().to_string()
-        };
         text.set(String::new());
         name.set(String::new());
-        busy.add(wizard, label, pasted.len(), move || wizard.add_evidence(&pasted_name, &pasted));
+        wizard.read_evidence(Source::Paste { name: pasted_name, text: pasted });
     };
     let on_keydown = move |event: ev::KeyboardEvent| {
         if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
@@ -118,7 +43,7 @@ pub fn EvidencePanel() -> impl IntoView {
     let on_files = move |event: ev::Event| {
         let input = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
         let Some(input) = input else { return };
-        read_files(wizard, busy, browser::files_of(input.files()));
+        read_files(wizard, browser::files_of(input.files()));
         // Clearing lets the same file be chosen again after it was removed.
         input.set_value("");
     };
@@ -126,7 +51,7 @@ pub fn EvidencePanel() -> impl IntoView {
         event.prevent_default();
         dragging.set(false);
         let files = browser::files_of(event.data_transfer().and_then(|d| d.files()));
-        read_files(wizard, busy, files);
+        read_files(wizard, files);
     };
     let on_dragover = move |event: ev::DragEvent| {
         event.prevent_default();
@@ -227,38 +152,48 @@ fn HostField() -> impl IntoView {
     }
 }
 
-/// Renders a polite live region that names the pastes being read while the
-/// busy state is shown. The region stays in the page, so screen readers
-/// announce what appears in it.
+/// Renders a polite live region that names the evidence being read and the
+/// stage of each, with a progress bar per item. The region stays in the page,
+/// so screen readers announce what appears in it.
 #[component]
 fn BusyStatus(busy: Busy) -> impl IntoView {
-    let message = move || {
-        busy.0.with(|names| {
-            (!names.is_empty()).then(|| {
+    let items = busy.items();
+    let notice = move || {
+        items.with(|items| {
+            (!items.is_empty()).then(|| {
+                let rows = items.iter().map(busy_row).collect_view();
                 view! {
-                    <p class="notice warning" data-testid="evidence-busy">
-                        {format!(
-                            "Reading {}. The page does not respond until the evidence is parsed and diagnosed.",
-                            names.join(", ")
-                        )}
-                    </p>
+                    <div class="notice warning busy" data-testid="evidence-busy">
+                        <ul class="busy-items">{rows}</ul>
+                        <p class="hint">
+                            "Large evidence is read in steps, and the page pauses during each step."
+                        </p>
+                    </div>
                 }
             })
         })
     };
-    view! { <div role="status" aria-live="polite">{message}</div> }
+    view! { <div role="status" aria-live="polite">{notice}</div> }
 }
 
-fn read_files(wizard: Wizard, busy: Busy, files: Vec<web_sys::File>) {
+fn busy_row(item: &BusyItem) -> impl IntoView {
+    view! {
+        <li data-testid="evidence-busy-item">
+            <span>{item.describe()}</span>
+            <progress
+                max=BusyItem::progress_max()
+                value=item.progress()
+                aria-label=format!("Progress of {}", item.label)
+            ></progress>
+        </li>
+    }
+}
+
+fn read_files(wizard: Wizard, files: Vec<web_sys::File>) {
     for file in files {
         spawn_local(async move {
             match browser::read_file_bytes(&file).await {
-                Ok(bytes) => {
-                    let name = file.name();
-                    let size = bytes.len();
-                    let add = move || wizard.add_evidence_bytes(&name, bytes);
-                    busy.add(wizard, file.name(), size, add);
-                }
+                Ok(bytes) => wizard.read_evidence(Source::File { name: file.name(), bytes }),
                 Err(err) => {
                     wizard.announcement.set(format!("Reading {} failed: {err}", file.name()))
                 }

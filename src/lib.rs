@@ -5,6 +5,7 @@
 mod app;
 mod bars;
 mod browser;
+mod busy;
 mod certs;
 mod conclusion;
 mod copy;

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::browser;
+use crate::busy::Source;
 use crate::redact;
 use crate::state::{Evidence, Wizard};
 
@@ -80,7 +81,7 @@ pub fn decode_pastes(json: &str) -> Vec<SavedPaste> {
 pub fn restore(wizard: Wizard) {
     if let Some(json) = browser::session_get(EVIDENCE_KEY) {
         for paste in decode_pastes(&json) {
-            wizard.restore_evidence(paste);
+            wizard.read_evidence(Source::Restored(paste));
         }
     }
     if let Some(host) = browser::session_get(HOST_KEY) {
@@ -103,6 +104,11 @@ pub fn restore(wizard: Wizard) {
 /// Saves pastes, host and walk whenever they change.
 pub fn keep_saved(wizard: Wizard) {
     Effect::new(move |_| {
+        // Until every stored paste is read back, storage contains more than
+        // the page, and a reload in between must find all of it.
+        if wizard.busy.is_restoring() {
+            return;
+        }
         if wizard.evidence.with(|e| e.is_empty()) {
             browser::session_remove(EVIDENCE_KEY);
             wizard.storage_problem.set(None);

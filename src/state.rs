@@ -15,6 +15,7 @@ use meshtls_engine::evidence::Warning;
 use meshtls_engine::tree::{EvidenceCode, Tree, Walker};
 
 use crate::browser;
+use crate::busy::{timed, Busy, Source};
 use crate::persist::SavedPaste;
 use crate::redact;
 
@@ -187,6 +188,8 @@ pub struct Wizard {
     pub diagnosis: Memo<Arc<Diagnosis>>,
     /// The id of the node shown (step or conclusion), for focus and keys.
     pub current_id: Memo<Option<String>>,
+    /// Large evidence being read in stages.
+    pub busy: Busy,
     next_item_id: StoredValue<u64>,
 }
 
@@ -215,7 +218,7 @@ impl Wizard {
                         .with(|id| id.as_deref().and_then(DiagnosisSymptom::from_id)),
                     trust_bundle: evidence.with(Evidence::trust_bundle_inputs),
                 };
-                Arc::new(evidence.with(|e| diagnose(e, &options)))
+                Arc::new(timed("meshtls:diagnose", || evidence.with(|e| diagnose(e, &options))))
             },
             |old, new| match (old, new) {
                 (Some(old), Some(new)) => !Arc::ptr_eq(old, new),
@@ -238,6 +241,7 @@ impl Wizard {
             storage_problem: RwSignal::new(None),
             diagnosis,
             current_id,
+            busy: Busy::default(),
             next_item_id: StoredValue::new(1),
         }
     }
@@ -326,59 +330,69 @@ impl Wizard {
         }
     }
 
-    /// Parses a paste, removing private keys first, and adds it to the evidence.
-    pub fn add_evidence(self, name: &str, text: &str) {
+    /// Removes private keys from a paste and gives it a unique name.
+    pub fn prepare_text(self, name: &str, text: &str) -> SavedPaste {
         let redacted = redact::strip_private_keys(text);
-        let paste = SavedPaste {
+        SavedPaste {
             name: self.unique_name(name.trim()),
             text: redacted.text,
             keys_removed: redacted.keys_removed,
             invalid_utf8_line: None,
             trust_bundle: false,
-        };
-        self.insert_evidence(paste);
+        }
     }
 
-    /// Adds a file's bytes: decoded as UTF-8 with each invalid sequence
-    /// replaced by U+FFFD, with a warning at the line of the first one.
-    pub fn add_evidence_bytes(self, name: &str, bytes: Vec<u8>) {
+    /// Decodes a file's bytes as UTF-8, with each invalid sequence replaced by
+    /// U+FFFD and a warning at the line of the first one, then removes private
+    /// keys and gives it a unique name.
+    pub fn prepare_bytes(self, name: &str, bytes: Vec<u8>) -> SavedPaste {
         let decoded = decode_file(bytes);
         let redacted = redact::strip_private_keys(&decoded.text);
-        let name = self.unique_name(name.trim());
-        let paste = SavedPaste {
-            name,
+        SavedPaste {
+            name: self.unique_name(name.trim()),
             text: redacted.text,
             keys_removed: redacted.keys_removed,
             invalid_utf8_line: decoded.invalid_at,
             trust_bundle: false,
-        };
-        self.insert_evidence(paste);
+        }
     }
 
-    /// Adds a paste read back from storage, already redacted.
-    pub fn restore_evidence(self, saved: SavedPaste) {
+    /// Prepares a paste read back from storage, which was stored redacted;
+    /// keys are removed again in case an older version stored one.
+    pub fn prepare_restored(self, saved: SavedPaste) -> SavedPaste {
         let redacted = redact::strip_private_keys(&saved.text);
-        let paste = SavedPaste {
+        SavedPaste {
             name: self.unique_name(saved.name.trim()),
             text: redacted.text,
             keys_removed: saved.keys_removed + redacted.keys_removed,
             invalid_utf8_line: saved.invalid_utf8_line,
             trust_bundle: saved.trust_bundle,
-        };
-        self.insert_evidence(paste);
+        }
     }
 
-    fn insert_evidence(self, paste: SavedPaste) {
-        let id = self.next_item_id.get_value();
-        self.next_item_id.set_value(id + 1);
-        let mut input = Input::parse(&paste.name, &paste.text);
+    /// Parses a prepared paste, timed as the User Timing measure `meshtls:parse`.
+    pub fn parse(self, paste: &SavedPaste) -> Input {
+        let mut input = timed("meshtls:parse", || Input::parse(&paste.name, &paste.text));
         if let Some(line) = paste.invalid_utf8_line {
             input.parsed.warnings.insert(0, Warning::at_line(line, INVALID_UTF8));
         }
+        input
+    }
+
+    /// Adds a parsed paste to the evidence.
+    pub fn push_parsed(self, paste: SavedPaste, input: Input) {
+        let id = self.next_item_id.get_value();
+        self.next_item_id.set_value(id + 1);
         self.evidence.update(|evidence| {
             evidence.push(id, input, paste.keys_removed, paste.invalid_utf8_line);
             evidence.set_trust_bundle(id, paste.trust_bundle);
         });
+    }
+
+    /// Reads evidence: at once when it is small, else in stages with a
+    /// progress notice (see [`Busy`]).
+    pub fn read_evidence(self, source: Source) {
+        self.busy.read(self, source);
     }
 
     /// Marks or unmarks paste `id` as the trust bundle that chains are verified against.

@@ -1,7 +1,7 @@
 // The busy state of the evidence panel: parsing and diagnosing run on the
-// page's main thread, so a large paste shows a busy notice, and the browser
-// paints it, before the parse starts. When the parse ends, the notice goes
-// and the page responds again.
+// page's main thread, so large evidence is read in stages. A notice with a
+// progress bar names each stage, and the browser paints it before the stage
+// runs. When the last stage ends, the notice goes and the page responds again.
 
 import { generateEnvoyStats } from '../bench/stats.mjs';
 import { test } from './lib/harness.mjs';
@@ -33,6 +33,12 @@ async function pasteAndRecord(page, name) {
     const observer = new MutationObserver(() => {
       const now = performance.now();
       const busy = document.querySelector('[data-testid="evidence-busy"]');
+      if (busy) {
+        const stage = busy.querySelector('[data-testid="evidence-busy-item"] span')?.textContent;
+        if (stage && timeline.stages?.at(-1)?.text !== stage) {
+          (timeline.stages ??= []).push({ text: stage, at: now });
+        }
+      }
       if (busy && timeline.busyShown === undefined) {
         timeline.busyShown = now;
         timeline.busyText = busy.textContent;
@@ -92,6 +98,18 @@ test('20 MB paste shows busy state first', async ({ server, newPage }) => {
   assert.equal(t.ariaBusyWhileBusy, 'true');
   assert.equal(t.addDisabledWhileBusy, true, 'the add button is disabled while busy');
 
+  // Each stage is named, in order, and the browser draws a frame between them.
+  const stageNames = t.stages.map((stage) => stage.text.replace(/^Reading [^:]+: /, ''));
+  assert.deepEqual(
+    stageNames.map((name) => name.replace(/\d[\d,]*/, 'N')),
+    ['waiting for the evidence before it.', 'removing private keys.', 'parsing N lines.', 'diagnosing.', 'drawing the results.'],
+  );
+  assert.match(stageNames[2], /parsing 240,00\d lines/);
+  for (let index = 1; index < t.stages.length; index += 1) {
+    const painted = t.frames.some((frame) => frame > t.stages[index - 1].at && frame < t.stages[index].at + 1000);
+    assert.ok(painted, `a frame was drawn during "${stageNames[index - 1]}"`);
+  }
+
   assert.ok(t.busyGone !== undefined, 'the busy notice went away');
   assert.equal(t.ariaBusyAfter, 'false');
   assert.equal(t.kind, 'stats-text');
@@ -145,4 +163,45 @@ test('large file shows busy state too', async ({ server, newPage }) => {
   await page.locator('[data-testid="evidence-busy"]').waitFor({ state: 'detached' });
   assert.equal(await page.evaluate(() => window.__busySeen), true, 'the busy notice was shown for the file');
   assert.deepEqual(await page.locator('[data-testid="evidence-item-name"]').allTextContents(), ['stats-dump.txt']);
+});
+
+test('large stored paste is read back in stages', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  // About 2.6 MB: above the busy threshold and within Chromium's session storage.
+  await page.evaluate(`(() => {
+    const generate = ${generateEnvoyStats.toString()};
+    window.__paste = generate(30_000).text;
+  })()`);
+  const first = await pasteAndRecord(page, PASTE_NAME);
+  assert.equal(first.kind, 'stats-text');
+  const stored = await page.evaluate(() => sessionStorage.getItem('meshtls.v1.evidence')?.length ?? 0);
+  assert.ok(stored > 2_000_000, `the paste is stored (${stored} characters)`);
+
+  // Records, from the first script of the reloaded page on, what the busy
+  // notice showed and how much of the stored paste was still in storage then.
+  await page.addInitScript(() => {
+    window.__restore = { texts: [], storedWhileBusy: [] };
+    new MutationObserver(() => {
+      const busy = document.querySelector('[data-testid="evidence-busy"]');
+      if (!busy) return;
+      window.__restore.texts.push(busy.textContent);
+      window.__restore.storedWhileBusy.push(sessionStorage.getItem('meshtls.v1.evidence')?.length ?? 0);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.reload();
+  await page.locator('[data-testid="evidence-item"][data-kind="stats-text"]').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="evidence-busy"]').waitFor({ state: 'detached' });
+
+  const restore = await page.evaluate(() => window.__restore);
+  assert.ok(
+    restore.texts.some((text) => new RegExp(`Reading ${PASTE_NAME} \\(2\\.\\d MB\\): parsing 30,00\\d lines`).test(text)),
+    `the busy notice named the stored paste: ${JSON.stringify(restore.texts.slice(0, 3))}`,
+  );
+  assert.ok(
+    restore.storedWhileBusy.every((length) => length === stored),
+    'storage kept the whole paste while it was read back',
+  );
+  assert.deepEqual(await page.locator('[data-testid="evidence-item-name"]').allTextContents(), [PASTE_NAME]);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('meshtls.v1.evidence')?.length ?? 0), stored);
 });

@@ -1,0 +1,309 @@
+//! Reading large evidence in stages, so the page can paint between them.
+//!
+//! Parsing and diagnosing run on the page's main thread. Small pastes are read
+//! at once. A paste, file or restored paste above [`BUSY_THRESHOLD_BYTES`]
+//! goes into a queue instead, and each stage of its reading runs in its own
+//! task: removing private keys, parsing, diagnosing, drawing. Between stages
+//! the browser paints the progress and handles input, and the queue keeps the
+//! order in which the evidence was given.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::browser;
+use crate::persist::SavedPaste;
+use crate::state::Wizard;
+
+/// Size in bytes above which evidence is read in stages with a progress
+/// notice. The release build in headless Chromium reads a 4.2 MiB /stats dump
+/// in about 0.65 s (scripts/bench.sh, 2 shared cores), so this size takes an
+/// estimated 80 ms. That is under 100 ms, the usual guideline for a response
+/// to input that still feels immediate.
+///
+/// NOTE: each stage is one task, so the page still pauses for the length of
+/// the longest stage, the parse (about 2 s for 40 MB). Only parsing in a Web
+/// Worker would remove that pause, and it would need the parsed inputs, which
+/// the report, certificate and counter views read, to cross to the page.
+pub const BUSY_THRESHOLD_BYTES: usize = 512 * 1024;
+
+/// The origin of a piece of evidence: a paste, a file or session storage.
+pub enum Source {
+    /// Text pasted into the paste area, with the name typed for it.
+    Paste { name: String, text: String },
+    /// A dropped or chosen file's bytes.
+    File { name: String, bytes: Vec<u8> },
+    /// A paste read back from session storage after a reload.
+    Restored(SavedPaste),
+}
+
+impl Source {
+    fn label(&self) -> String {
+        let name = match self {
+            Source::Paste { name, .. } | Source::File { name, .. } => name.trim(),
+            Source::Restored(saved) => saved.name.trim(),
+        };
+        if name.is_empty() {
+            "the paste".to_string()
+        } else {
+            name.to_string()
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Source::Paste { text, .. } => text.len(),
+            Source::File { bytes, .. } => bytes.len(),
+            Source::Restored(saved) => saved.text.len(),
+        }
+    }
+}
+
+/// The stages of reading one large piece of evidence, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Waiting,
+    RemovingKeys,
+    Parsing,
+    Diagnosing,
+    Drawing,
+}
+
+impl Stage {
+    /// Position of the stage for the progress bar, out of [`Stage::COUNT`].
+    fn position(self) -> u32 {
+        match self {
+            Stage::Waiting => 0,
+            Stage::RemovingKeys => 1,
+            Stage::Parsing => 2,
+            Stage::Diagnosing => 3,
+            Stage::Drawing => 4,
+        }
+    }
+
+    const COUNT: u32 = 5;
+}
+
+/// One piece of evidence in the queue, as the busy notice shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BusyItem {
+    /// Unique within a page load, to find the item again.
+    id: u64,
+    /// Name and size, for example `stats.txt (4.2 MB)`.
+    pub label: String,
+    pub stage: Stage,
+    /// Lines of the text, known once private keys are removed.
+    pub lines: Option<usize>,
+}
+
+impl BusyItem {
+    /// Describes the stage in words, for the live region.
+    pub fn describe(&self) -> String {
+        let stage = match (self.stage, self.lines) {
+            (Stage::Waiting, _) => "waiting for the evidence before it".to_string(),
+            (Stage::RemovingKeys, _) => "removing private keys".to_string(),
+            (Stage::Parsing, Some(lines)) => format!("parsing {} lines", group_digits(lines)),
+            (Stage::Parsing, None) => "parsing".to_string(),
+            (Stage::Diagnosing, _) => "diagnosing".to_string(),
+            (Stage::Drawing, _) => "drawing the results".to_string(),
+        };
+        format!("Reading {}: {stage}.", self.label)
+    }
+
+    /// Returns the progress bar's value, out of [`BusyItem::progress_max`].
+    pub fn progress(&self) -> u32 {
+        self.stage.position()
+    }
+
+    pub fn progress_max() -> u32 {
+        Stage::COUNT
+    }
+}
+
+/// A queued piece of evidence and its entry in the busy notice.
+struct Job {
+    id: u64,
+    source: Source,
+}
+
+/// The queue of large evidence being read, and what the busy notice shows.
+#[derive(Clone, Copy)]
+pub struct Busy {
+    items: RwSignal<Vec<BusyItem>>,
+    queue: StoredValue<VecDeque<Job>>,
+    running: StoredValue<bool>,
+    next_id: StoredValue<u64>,
+    /// Pastes from storage not yet read back; storage is not rewritten while
+    /// there are any, so a reload in the middle loses none of them.
+    restoring: RwSignal<usize>,
+}
+
+impl Default for Busy {
+    fn default() -> Self {
+        Busy {
+            items: RwSignal::new(Vec::new()),
+            queue: StoredValue::new(VecDeque::new()),
+            running: StoredValue::new(false),
+            next_id: StoredValue::new(1),
+            restoring: RwSignal::new(0),
+        }
+    }
+}
+
+impl Busy {
+    /// Reads `source` into the evidence: at once when it is small and nothing
+    /// is queued before it, else in stages after what is queued.
+    pub fn read(self, wizard: Wizard, source: Source) {
+        let idle = !self.running.get_value() && self.queue.with_value(VecDeque::is_empty);
+        if idle && source.bytes() <= BUSY_THRESHOLD_BYTES {
+            read_at_once(wizard, source);
+            return;
+        }
+
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        if matches!(source, Source::Restored(_)) {
+            self.restoring.update(|count| *count += 1);
+        }
+        let label = format!("{} ({})", source.label(), megabytes(source.bytes()));
+        self.items
+            .update(|items| items.push(BusyItem { id, label, stage: Stage::Waiting, lines: None }));
+        self.queue.update_value(|queue| queue.push_back(Job { id, source }));
+
+        if !self.running.get_value() {
+            self.running.set_value(true);
+            spawn_local(async move {
+                while let Some(job) = self.queue.try_update_value(VecDeque::pop_front).flatten() {
+                    self.run(wizard, job).await;
+                }
+                self.running.set_value(false);
+            });
+        }
+    }
+
+    pub fn items(self) -> RwSignal<Vec<BusyItem>> {
+        self.items
+    }
+
+    pub fn is_busy(self) -> bool {
+        self.items.with(|items| !items.is_empty())
+    }
+
+    /// Returns whether stored pastes are still being read back; tracked.
+    pub fn is_restoring(self) -> bool {
+        self.restoring.get() > 0
+    }
+
+    /// Runs the stages of one job, letting the browser paint after each.
+    async fn run(self, wizard: Wizard, job: Job) {
+        let Job { id, source } = job;
+        let restored = matches!(source, Source::Restored(_));
+
+        self.set_stage(id, Stage::RemovingKeys, None);
+        after_next_paint().await;
+        let paste = prepare(wizard, source);
+
+        self.set_stage(id, Stage::Parsing, Some(paste.text.lines().count()));
+        after_next_paint().await;
+        let input = wizard.parse(&paste);
+
+        self.set_stage(id, Stage::Diagnosing, None);
+        after_next_paint().await;
+        wizard.push_parsed(paste, input);
+        // The findings memo runs here, in this stage, instead of when the
+        // findings panel renders in the next one.
+        wizard.diagnosis.with_untracked(|_| ());
+
+        self.set_stage(id, Stage::Drawing, None);
+        after_next_paint().await;
+
+        self.items.update(|items| items.retain(|item| item.id != id));
+        if restored {
+            self.restoring.update(|count| *count = count.saturating_sub(1));
+        }
+    }
+
+    fn set_stage(self, id: u64, stage: Stage, lines: Option<usize>) {
+        self.items.update(|items| {
+            if let Some(item) = items.iter_mut().find(|item| item.id == id) {
+                item.stage = stage;
+                item.lines = lines.or(item.lines);
+            }
+        });
+    }
+}
+
+fn read_at_once(wizard: Wizard, source: Source) {
+    let paste = prepare(wizard, source);
+    let input = wizard.parse(&paste);
+    wizard.push_parsed(paste, input);
+}
+
+fn prepare(wizard: Wizard, source: Source) -> SavedPaste {
+    match source {
+        Source::Paste { name, text } => wizard.prepare_text(&name, &text),
+        Source::File { name, bytes } => wizard.prepare_bytes(&name, bytes),
+        Source::Restored(saved) => wizard.prepare_restored(saved),
+    }
+}
+
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// Writes `number` with a comma between groups of three digits (52,000).
+fn group_digits(number: usize) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// Resolves after the browser has painted the next frame: a timeout queued
+/// from a requestAnimationFrame callback runs once that frame is drawn.
+async fn after_next_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    let _ = resolve.call0(&JsValue::NULL);
+                },
+                Duration::ZERO,
+            );
+        });
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Times `work` as a User Timing measure named `name`, which the performance
+/// budget script reads; the page never reads it back.
+pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let start = format!("{name}:start");
+    browser::performance_mark(&start);
+    let result = work();
+    browser::performance_measure(name, &start);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_digits_cases() {
+        let cases =
+            [(0, "0"), (999, "999"), (1000, "1,000"), (52_000, "52,000"), (1_234_567, "1,234,567")];
+        for (number, expected) in cases {
+            assert_eq!(group_digits(number), expected, "number {number}");
+        }
+    }
+}
