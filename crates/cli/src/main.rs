@@ -7,6 +7,7 @@ mod args;
 mod walk;
 
 use std::io::{self, Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -55,13 +56,14 @@ fn run(parsed: &DiagnoseArgs) -> Result<bool, String> {
     };
 
     let mut stdin_used = false;
+    let mut names = InputNames::default();
     let mut inputs = Vec::new();
-    for name in &parsed.files {
-        inputs.push(read_input(name, &mut stdin_used)?);
+    for path in &parsed.files {
+        inputs.push(read_input(path, names.name_for(path), &mut stdin_used)?);
     }
     let mut trust_bundle = Vec::new();
-    for name in &parsed.trust_bundles {
-        trust_bundle.push(read_input(name, &mut stdin_used)?);
+    for path in &parsed.trust_bundles {
+        trust_bundle.push(read_input(path, names.name_for(path), &mut stdin_used)?);
     }
 
     let options = Options { now, host: parsed.host.clone(), symptom: parsed.symptom, trust_bundle };
@@ -146,10 +148,41 @@ fn system_now() -> Result<i64, String> {
         .map_err(|_| "the system clock is out of range; pass --now".to_string())
 }
 
-/// Reads a file (or standard input for `-`), decodes it as UTF-8 with invalid
-/// bytes replaced, and parses it.
-fn read_input(name: &str, stdin_used: &mut bool) -> Result<Input, String> {
-    let bytes = if name == "-" {
+/// The names inputs get in findings and reports: the file name without its
+/// folders, so no report carries a local path, made unique as the page does
+/// (`envoy.log`, `envoy.log (2)`). Standard input is `-`.
+#[derive(Debug, Default)]
+struct InputNames {
+    taken: Vec<String>,
+}
+
+impl InputNames {
+    fn name_for(&mut self, path: &str) -> String {
+        let base = if path == "-" {
+            "-".to_string()
+        } else {
+            Path::new(path)
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.to_string())
+        };
+        let name = if self.taken.contains(&base) {
+            (2..)
+                .map(|n| format!("{base} ({n})"))
+                .find(|candidate| !self.taken.contains(candidate))
+                .unwrap_or_default()
+        } else {
+            base
+        };
+        self.taken.push(name.clone());
+        name
+    }
+}
+
+/// Reads the file at `path` (or standard input for `-`), decodes it as UTF-8
+/// with invalid bytes replaced, and parses it as the input `name`.
+fn read_input(path: &str, name: String, stdin_used: &mut bool) -> Result<Input, String> {
+    let bytes = if path == "-" {
         if *stdin_used {
             return Err("`-` is given twice: standard input can be read only once".to_string());
         }
@@ -160,9 +193,9 @@ fn read_input(name: &str, stdin_used: &mut bool) -> Result<Input, String> {
             .map_err(|error| format!("cannot read standard input: {error}"))?;
         bytes
     } else {
-        std::fs::read(name).map_err(|error| format!("cannot read `{name}`: {error}"))?
+        std::fs::read(path).map_err(|error| format!("cannot read `{path}`: {error}"))?
     };
 
     // Invalid UTF-8 is decoded lossily; the engine warns on the line it affects.
-    Ok(Input::from_bytes(name, &bytes))
+    Ok(Input::from_bytes(&name, &bytes))
 }
