@@ -160,11 +160,13 @@ pub fn save_host(host: &str) {
 
 /// Stores the draft, unless it is empty, too large or mentions a private key.
 fn save_draft(draft: &Draft) {
-    let empty = draft.text.is_empty() && draft.name.is_empty();
-    let secret =
-        redact::mentions_private_key(&draft.text) || redact::mentions_private_key(&draft.name);
-    let keep = !empty && !secret && draft.text.len() <= DRAFT_LIMIT_BYTES;
-    let json = serde_json::to_string(draft).ok().filter(|_| keep);
+    // The cheap checks go first: a paste of megabytes arrives here on its
+    // input event, and is neither scanned nor serialized.
+    let keep = !(draft.text.is_empty() && draft.name.is_empty())
+        && draft.text.len() <= DRAFT_LIMIT_BYTES
+        && !redact::mentions_private_key(&draft.text)
+        && !redact::mentions_private_key(&draft.name);
+    let json = if keep { serde_json::to_string(draft).ok() } else { None };
     let Some(json) = json else {
         browser::session_remove(DRAFT_KEY);
         return;
