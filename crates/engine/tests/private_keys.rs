@@ -384,6 +384,30 @@ const BLANKING: &[Blanking] = &[
         keys: &[(2, 5)],
     },
     Blanking {
+        name: "name-value line after an ec dump stays",
+        input: "Private-Key: (256 bit)\npriv:\n    0b:b5:cc\npub:\n    04:6d:1a\nASN1 OID: prime256v1\nNIST CURVE: P-256\nserver: envoy\n",
+        expected: "\n\n\n\n\n\n\nserver: envoy\n",
+        keys: &[(1, 7)],
+    },
+    Blanking {
+        name: "name-value line after an rsa dump stays",
+        input: "RSA Private-Key: (2048 bit, 2 primes)\nmodulus:\n    00:c3\npublicExponent: 65537 (0x10001)\ncoefficient:\n    00:aa\nx-request-id: 7551a421\n",
+        expected: "\n\n\n\n\n\nx-request-id: 7551a421\n",
+        keys: &[(1, 6)],
+    },
+    Blanking {
+        name: "unknown field header keeps the dump",
+        input: "Private-Key: (2048 bit, 3 primes)\nprime3:\n    00:dd:ee\nexponent3:\n    00:ff\n",
+        expected: "\n\n\n\n\n",
+        keys: &[(1, 5)],
+    },
+    Blanking {
+        name: "dh dump one-line field stays inside",
+        input: "DH Private-Key: (2048 bit)\nprivate-key:\n    5a:6b\nrecommended-private-length: 224 bits\nP:\n    00:ff\nafter\n",
+        expected: "\n\n\n\n\n\nafter\n",
+        keys: &[(1, 6)],
+    },
+    Blanking {
         name: "public key stays",
         input: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
         expected: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",

@@ -325,14 +325,23 @@ fn is_key_dump_field(line: &str) -> bool {
         return false;
     }
     let hex = line.bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
-    let Some((name, _)) = line.split_once(':') else {
+    let Some((name, value)) = line.split_once(':') else {
         return hex;
     };
-    let field = !name.is_empty()
+    let field_name = !name.is_empty()
         && name.len() <= 24
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-');
+    // A header with nothing after the colon introduces hex lines of key material,
+    // so any such header continues the dump. A `name: value` line continues it only
+    // when openssl prints that field; any other follows the dump and is kept.
+    let field = (field_name && value.trim().is_empty()) || ONE_LINE_KEY_FIELDS.contains(&name);
     hex || field
 }
+
+/// The one-line `name: value` fields that `openssl pkey -text` prints for RSA, EC
+/// and DH keys.
+const ONE_LINE_KEY_FIELDS: &[&str] =
+    &["publicExponent", "ASN1 OID", "NIST CURVE", "recommended-private-length"];
 
 /// Line numbers of byte offsets met in increasing order, counted once across
 /// the text, so many keys in a large paste cost one pass.
@@ -717,7 +726,11 @@ fn is_key_text_dump(line: &str) -> bool {
     let line = strip_prompt(line);
     line.starts_with("Private-Key: (")
         || line.starts_with("RSA Private-Key: (")
+        || line.starts_with("DH Private-Key: (")
         || line.starts_with("ED25519 Private-Key:")
+        || line.starts_with("ED448 Private-Key:")
+        || line.starts_with("X25519 Private-Key:")
+        || line.starts_with("X448 Private-Key:")
         || line.starts_with("privateExponent:")
 }
 
