@@ -101,9 +101,17 @@ pub fn parse_input(name: &str, text: &str) -> ParsedInput {
         };
     }
 
-    let raw_lines: Vec<&str> = text::split_lines(text).collect();
-    let lines: Vec<Cow<'_, str>> = raw_lines.iter().map(|line| text::clean_line(line)).collect();
-    let (classes, cleaned) = classify_lines(&lines);
+    let mut raw_lines: Vec<&str> = Vec::new();
+    let mut lines: Vec<Cow<'_, str>> = Vec::new();
+    // The `": "` of each line that is a stat as pasted, which needs no cleanup.
+    let mut stat_colons: Vec<Option<usize>> = Vec::new();
+    for line in text::split_lines(text) {
+        let colon = plain_stat_colon(line);
+        lines.push(if colon.is_some() { Cow::Borrowed(line) } else { text::clean_line(line) });
+        stat_colons.push(colon);
+        raw_lines.push(line);
+    }
+    let (classes, cleaned) = classify_lines(&lines, &stat_colons);
     // Lines that cleanup and quote removal left exactly as pasted: the text parser
     // would clean them again to no effect.
     let unchanged: Vec<bool> = raw_lines
@@ -114,7 +122,14 @@ pub fn parse_input(name: &str, text: &str) -> ParsedInput {
     let mut ranges = segment(&classes);
     drop_admin_curl_envelopes(&mut ranges, &classes, &lines);
     note_known_other_outputs(&ranges, &classes, &lines, &mut warnings);
-    warnings.extend(pem::text_dumps_without_pem(lines.iter().map(|line| line.as_ref()), 1));
+    // A plain stat line neither starts nor ends a certificate's text dump, and neither
+    // does an empty line, which the scan passes over at no cost.
+    let dump_lines =
+        lines
+            .iter()
+            .zip(&stat_colons)
+            .map(|(line, colon)| if colon.is_some() { "" } else { line.as_ref() });
+    warnings.extend(pem::text_dumps_without_pem(dump_lines, 1));
 
     let mut parts = Vec::new();
     for range in &ranges {
@@ -125,7 +140,8 @@ pub fn parse_input(name: &str, text: &str) -> ParsedInput {
             // that it would split again.
             let part = cleaned.get(range.start..=range.end).unwrap_or_default();
             let clean = unchanged.get(range.start..=range.end).unwrap_or_default();
-            wrap(stats::parse_text_lines(part, clean, first_line), Records::Stats)
+            let colons = stat_colons.get(range.start..=range.end).unwrap_or_default();
+            wrap(stats::parse_text_lines(part, clean, colons, first_line), Records::Stats)
         } else {
             let part_text = join_lines(&cleaned, range.start, range.end);
             parse_part(range.kind, &part_text, first_line)
@@ -316,13 +332,23 @@ impl LongLines {
 
 /// Classifies every line and returns the classes and the text each part parser reads
 /// for that line (without a Markdown quote prefix where the quoted text is evidence).
-fn classify_lines<'a>(lines: &'a [Cow<'a, str>]) -> (Vec<Class>, Vec<&'a str>) {
+/// A line with a position in `stat_colons` is a stat unless a PEM block is open.
+fn classify_lines<'a>(
+    lines: &'a [Cow<'a, str>],
+    stat_colons: &[Option<usize>],
+) -> (Vec<Class>, Vec<&'a str>) {
     let mut classes = Vec::with_capacity(lines.len());
     let mut cleaned: Vec<&str> = Vec::with_capacity(lines.len());
     let mut in_pem = false;
     let mut index = 0;
     while let Some(line) = lines.get(index) {
         let line: &str = line;
+        if !in_pem && stat_colons.get(index).is_some_and(Option::is_some) {
+            classes.push(Class::Stat);
+            cleaned.push(line);
+            index += 1;
+            continue;
+        }
         let unquoted = text::strip_quote_prefix(line);
         if in_pem || has_begin_marker(line) {
             let body = unquoted.unwrap_or(line);
@@ -433,6 +459,19 @@ fn classify(line: &str) -> Class {
         return Class::Clusters;
     }
     Class::Other
+}
+
+/// Returns the position of the `": "` of a `/stats` line that [`classify`] takes for a
+/// stat as pasted, with no cleanup, quote or prompt to remove: a line that
+/// [`text::plain_name_value`] accepts, whose name has a dot and whose value is digits or
+/// histogram quantiles. Most lines of a dump are such lines, and this one pass over
+/// their bytes replaces the cleanup and the checks of every other kind.
+fn plain_stat_colon(line: &str) -> Option<usize> {
+    let colon = text::plain_name_value(line)?;
+    let name = line.get(..colon)?;
+    let value = line.get(colon + 2..)?;
+    let digits = !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit());
+    (name.as_bytes().contains(&b'.') && (digits || histogram_start(value))).then_some(colon)
 }
 
 /// Whether a line is a `/stats` text line: `<name>: <value>` where the name has a dot
@@ -944,6 +983,128 @@ fn wrap<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stat lines of the shapes in a dump, each of which the fast path accepts.
+    const PLAIN_STATS: &[&str] = &[
+        "cluster.cds_egress_retail-mesh_cart-v10_http2_9080.ssl.handshake: 3435",
+        "listener.0.0.0.0_15000.ssl.ciphers.ECDHE-RSA-AES128-GCM-SHA256: 12",
+        "cluster.a.upstream_rq_time: P0(nan,16) P25(nan,21.25) P100(nan,73.67)",
+        "http.ingress.downstream_rq_2xx: 0",
+    ];
+
+    /// Texts put at every position of each line of [`PLAIN_STATS`]: what cleanup, quote,
+    /// prompt, grep, PEM and JSON checks look for, and what a stat value may not be.
+    const INSERTS: &[&str] = &[
+        "",
+        " ",
+        "  ",
+        "-",
+        "--",
+        ":",
+        ": ",
+        "/",
+        "$",
+        "$ ",
+        "# ",
+        "%",
+        "> ",
+        ">",
+        "^",
+        "^[[",
+        "\u{1b}[0m",
+        "\0",
+        "\r",
+        "\t",
+        "\u{7f}",
+        "é",
+        "\u{a0}",
+        ".txt",
+        ".log:",
+        ".json-",
+        "stats.txt:",
+        "x.json-1-",
+        "a/b.log:3:",
+        "D",
+        "-----BEGIN ",
+        "\"",
+        "[",
+        "{",
+        "P",
+        "(",
+        "No recorded values",
+        "nan",
+        "...",
+        "```",
+        "~~~",
+        "Data:",
+        "Version: 3 (0x2)",
+    ];
+
+    /// Checks that every line the fast path accepts is one the full checks take for a
+    /// stat as pasted: no cleanup, no quote, no prompt, no PEM marker or JSON start, the
+    /// same split, and nothing a certificate dump starts or ends with.
+    fn assert_plain_stat_agrees(line: &str) {
+        let Some(colon) = plain_stat_colon(line) else { return };
+        assert!(
+            matches!(text::clean_line(line), Cow::Borrowed(cleaned) if cleaned == line),
+            "{line:?} is cleaned"
+        );
+        assert_eq!(classify(line), Class::Stat, "{line:?}");
+        assert_eq!(text::strip_quote_prefix(line), None, "{line:?}");
+        assert_eq!(text::shell_command(line), None, "{line:?}");
+        assert!(!has_begin_marker(line), "{line:?}");
+        assert_eq!(json_start(line), None, "{line:?}");
+        assert_eq!(stats::trim_line(line), line, "{line:?}");
+        assert!(stats::starts_like_a_name(line), "{line:?}");
+        let split = line.get(..colon).zip(line.get(colon + 2..));
+        assert_eq!(text::split_name_value(line), split, "{line:?}");
+        assert!(!line.contains("-----BEGIN ") && !line.starts_with("Version:"), "{line:?}");
+        assert!(!matches!(line, "Certificate:" | "Data:"), "{line:?}");
+    }
+
+    #[test]
+    fn plain_stat_lines_pass_full_checks() {
+        for base in PLAIN_STATS {
+            assert!(plain_stat_colon(base).is_some(), "{base:?}");
+            for insert in INSERTS {
+                for position in 0..=base.len() {
+                    let (head, tail) = base.split_at(position);
+                    assert_plain_stat_agrees(&format!("{head}{insert}{tail}"));
+                }
+            }
+            for position in 0..base.len() {
+                let (head, tail) = base.split_at(position);
+                assert_plain_stat_agrees(&format!("{head}{}", tail.get(1..).unwrap_or_default()));
+            }
+        }
+    }
+
+    /// Lines the fast path must leave to the full checks, because cleanup, a prompt,
+    /// a quote or a PEM marker changes how they are read.
+    #[test]
+    fn plain_stat_rejects_lines_needing_checks() {
+        let lines = [
+            "stats.txt:cluster.a.ssl.handshake: 5",
+            "envoy.log-42-cluster.a.ssl.handshake: 5",
+            "logs/x:3:cluster.a.ssl.handshake: 5",
+            "cluster.a.ssl.handshake: 5\r",
+            "cluster.a.ssl.\u{1b}[1mhandshake: 5",
+            "cluster.a.ssl.^[[1mhandshake: 5",
+            "cluster.a.ssl.handshake: 5 ",
+            " cluster.a.ssl.handshake: 5",
+            "> cluster.a.ssl.handshake: 5",
+            "user@host:~$ curl -s localhost:9901/stats",
+            "cluster.a.ssl.handshake: -----BEGIN CERTIFICATE-----",
+            "Data: 5",
+            "cluster.a.ssl.handshake: -5",
+            "cluster.a.ssl.handshake: \"text\"",
+            "cluster.a.ssl.hand shake: 5",
+            "spiffe://a.b/c: 5",
+        ];
+        for line in lines {
+            assert_eq!(plain_stat_colon(line), None, "{line:?}");
+        }
+    }
 
     /// Skipping words must count exactly as a byte-by-byte pass does, wherever a line
     /// end, control byte or multi-byte character falls within or across words.

@@ -643,6 +643,13 @@ pub fn text_dumps_without_pem<'a>(
     // line does not start another.
     let mut started_on_previous = false;
     for (offset, raw_line) in lines.into_iter().enumerate() {
+        // An empty line neither starts nor ends a dump, and detection passes most
+        // lines of a `/stats` dump as empty lines.
+        if raw_line.is_empty() {
+            previous = "";
+            started_on_previous = false;
+            continue;
+        }
         let number = first_line.saturating_add(offset);
         let line = strip_prompt(raw_line);
         let mut started = false;

@@ -13,6 +13,19 @@ pub fn split_lines(text: &str) -> LineSplit<'_> {
     LineSplit { rest: text, done: text.is_empty() }
 }
 
+/// Returns the byte positions of the `\n` line feeds of `text`, found a word at a time.
+pub(crate) fn newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let rest = bytes.get(from..)?;
+        let start = from + first_marked_word(rest, |word| bytes_equal(word, b'\n'));
+        let offset = bytes.get(start..)?.iter().position(|&byte| byte == b'\n')?;
+        from = start + offset + 1;
+        Some(start + offset)
+    })
+}
+
 /// Iterator of [`split_lines`].
 #[derive(Clone, Debug)]
 pub struct LineSplit<'a> {
@@ -28,7 +41,13 @@ impl<'a> Iterator for LineSplit<'a> {
             return None;
         }
         // A byte search: both ends are ASCII, so they never sit inside a multi-byte character.
-        let Some(end) = self.rest.bytes().position(|b| b == b'\n' || b == b'\r') else {
+        let bytes = self.rest.as_bytes();
+        let start =
+            first_marked_word(bytes, |word| bytes_equal(word, b'\n') | bytes_equal(word, b'\r'));
+        let found = bytes.get(start..).and_then(|tail| {
+            tail.iter().position(|&b| b == b'\n' || b == b'\r').map(|offset| start + offset)
+        });
+        let Some(end) = found else {
             self.done = true;
             return Some(self.rest);
         };
@@ -235,6 +254,102 @@ pub(crate) fn split_name_value(line: &str) -> Option<(&str, &str)> {
         from = colon + 1;
     }
     None
+}
+
+/// Returns the position of the `": "` of a `name: value` line that [`clean_line`],
+/// [`shell_command`] and [`strip_quote_prefix`] leave as it is and that holds no PEM
+/// marker, or `None` when the line needs those checks. The line is printable ASCII
+/// without `$ # % > ^ /` or `--`. It starts with a letter other than the `D` of
+/// curl's `Dload` and ends with a visible character. Its first `:` is the one before
+/// the space, its name has no space, and no `grep` file extension ends before a `:`
+/// or `-` of the name.
+pub(crate) fn plain_name_value(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let (&first, &last) = (bytes.first()?, bytes.last()?);
+    if !first.is_ascii_alphabetic() || first == b'D' || last == b' ' {
+        return None;
+    }
+    let mut colon = None;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut start = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if !plain_word(bytes, start, u64::from_le_bytes(word), &mut colon) {
+            return None;
+        }
+        start += 8;
+    }
+    // The last bytes, padded with a letter, which marks nothing.
+    let mut word = [b'a'; 8];
+    for (slot, byte) in word.iter_mut().zip(chunks.remainder()) {
+        *slot = *byte;
+    }
+    if !plain_word(bytes, start, u64::from_le_bytes(word), &mut colon) {
+        return None;
+    }
+    colon
+}
+
+/// Checks the 8-byte `word` at `start` of `bytes` for [`plain_name_value`], and stores
+/// the position of the first `:` in `colon`. Returns false when the line fails.
+#[inline(always)]
+fn plain_word(bytes: &[u8], start: usize, word: u64, colon: &mut Option<usize>) -> bool {
+    // Marks the bytes at or above `limit`, exactly when every byte is below 0x80:
+    // then no addition carries into the next byte.
+    let at_least = |limit: u8| word.wrapping_add(LOW_BITS * u64::from(0x80 - limit)) & HIGH_BITS;
+    // Any byte outside 0x20..=0x7e sets a high bit here. Without one, nothing borrows
+    // or carries, so printable ASCII sets none.
+    let unprintable =
+        (word.wrapping_sub(LOW_BITS * 0x20) | word | word.wrapping_add(LOW_BITS)) & HIGH_BITS;
+    let one_of = |byte: u8| at_least(byte) & !at_least(byte + 1);
+    // `#`, `$` and `%` are 0x23 to 0x25.
+    let rejected = unprintable
+        | (at_least(b'#') & !at_least(b'&'))
+        | one_of(b'>')
+        | one_of(b'^')
+        | one_of(b'/');
+    if rejected != 0 {
+        return false;
+    }
+    let mut marked = one_of(b'-');
+    if colon.is_none() {
+        marked |= one_of(b':') | one_of(b' ');
+    }
+    if marked == 0 {
+        return true;
+    }
+    // Each mark is the high bit of its byte, so the marked bytes are visited in order.
+    while marked != 0 {
+        let position = start + (marked.trailing_zeros() / 8) as usize;
+        marked &= marked - 1;
+        let Some(&byte) = bytes.get(position) else { break };
+        let next = bytes.get(position + 1).copied();
+        match byte {
+            b':' if colon.is_none() => {
+                if next != Some(b' ') || may_end_extension(bytes, position) {
+                    return false;
+                }
+                *colon = Some(position);
+            }
+            b' ' if colon.is_none() => return false,
+            b'-' => {
+                if next == Some(b'-') || colon.is_none() && may_end_extension(bytes, position) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Whether one of [`GREP_FILE_EXTENSIONS`] may end right before byte `end`, looking
+/// first for the dot 4 to 6 bytes back that each of them starts with.
+#[inline(always)]
+fn may_end_extension(bytes: &[u8], end: usize) -> bool {
+    let dot_at = |back: usize| end.checked_sub(back).and_then(|at| bytes.get(at)) == Some(&b'.');
+    (dot_at(4) || dot_at(5) || dot_at(6)) && extension_ends_at(bytes, end)
 }
 
 /// Maximum length of a `grep` file prefix taken as a path. A chosen bound.

@@ -672,9 +672,10 @@ pub fn parse_text(text: &str, first_line: usize) -> (Stats, Vec<Warning>) {
 pub(crate) fn parse_text_lines(
     lines: &[&str],
     unchanged: &[bool],
+    stat_colons: &[Option<usize>],
     first_line: usize,
 ) -> (Stats, Vec<Warning>) {
-    plain::parse_lines(lines, unchanged, first_line)
+    plain::parse_lines(lines, unchanged, stat_colons, first_line)
 }
 
 /// Parses `/stats?format=json` (also the bare `stats` array that `jq .stats` prints).

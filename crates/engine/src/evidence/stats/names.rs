@@ -206,8 +206,9 @@ pub(crate) fn known_cluster_boundary(rest: &str) -> Option<usize> {
 }
 
 pub(crate) fn starts_cluster_stat(relative: &str) -> bool {
-    let (segment, dotted) = match relative.split_once('.') {
-        Some((segment, _)) => (segment, true),
+    // A byte search: `.` is ASCII, so it never sits inside a multi-byte character.
+    let (segment, dotted) = match relative.bytes().position(|byte| byte == b'.') {
+        Some(dot) => (relative.get(..dot).unwrap_or_default(), true),
         None => (relative, false),
     };
     if segment == "default" {
@@ -216,9 +217,16 @@ pub(crate) fn starts_cluster_stat(relative: &str) -> bool {
         return relative == "default.total_match_count";
     }
     // Single-segment stats such as `upstream_cx_total` are the most common, so their
-    // prefixes are tried first.
-    (!dotted && CLUSTER_STAT_PREFIXES.iter().any(|prefix| segment.starts_with(prefix)))
-        || CLUSTER_STAT_SEGMENTS.contains(&segment)
+    // prefixes are tried first. Grouping asks this of nearly every stat of a dump, so
+    // the first bytes are compared before the text.
+    let first = segment.as_bytes().first();
+    (!dotted
+        && CLUSTER_STAT_PREFIXES
+            .iter()
+            .any(|prefix| prefix.as_bytes().first() == first && segment.starts_with(prefix)))
+        || CLUSTER_STAT_SEGMENTS.iter().any(|known| {
+            known.len() == segment.len() && known.as_bytes().first() == first && *known == segment
+        })
 }
 
 /// Replaces every character outside `[a-zA-Z0-9_]` with `_`, as Envoy does for Prometheus names.

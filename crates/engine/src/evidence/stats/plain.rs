@@ -14,15 +14,18 @@ const EXCERPT_CHARS: usize = 80;
 
 pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
     let lines: Vec<Cow<'_, str>> = text::split_lines(input).map(text::clean_line).collect();
-    parse_cleaned(&lines, first_line)
+    parse_cleaned(&lines, &[], first_line)
 }
 
 /// Parses lines that detection already split, as [`parse`] parses them joined by `\n`.
 /// `unchanged[i]` is true when cleanup left line `i` as pasted, so cleaning it again would
-/// change nothing and is skipped.
+/// change nothing and is skipped. `stat_colons[i]` is the position of the `": "` of
+/// line `i` when detection found it a stat as pasted: a line without whitespace at
+/// either end, a prompt, or a `:` before that one.
 pub(crate) fn parse_lines(
     lines: &[&str],
     unchanged: &[bool],
+    stat_colons: &[Option<usize>],
     first_line: usize,
 ) -> (Stats, Vec<Warning>) {
     let lines: Vec<Cow<'_, str>> = lines
@@ -38,10 +41,14 @@ pub(crate) fn parse_lines(
             },
         )
         .collect();
-    parse_cleaned(&lines, first_line)
+    parse_cleaned(&lines, stat_colons, first_line)
 }
 
-fn parse_cleaned(lines: &[Cow<'_, str>], first_line: usize) -> (Stats, Vec<Warning>) {
+fn parse_cleaned(
+    lines: &[Cow<'_, str>],
+    stat_colons: &[Option<usize>],
+    first_line: usize,
+) -> (Stats, Vec<Warning>) {
     let mut warnings = Vec::new();
     // Nearly every line of a dump is a stat, so one allocation is enough for all of
     // them. Growing the vector instead would copy the stats read so far at each step.
@@ -53,24 +60,36 @@ fn parse_cleaned(lines: &[Cow<'_, str>], first_line: usize) -> (Stats, Vec<Warni
     let mut index = 0;
     while let Some(line) = lines.get(index) {
         let number = first_line + index;
+        let colon = stat_colons.get(index).copied().flatten();
         index += 1;
         let trimmed = trim_line(line);
-        if is_skipped(line, trimmed) {
-            continue;
-        }
-        if let (Some(position), true) = (detailed, line.starts_with([' ', '\t'])) {
-            if let Some(summary) = trimmed.strip_prefix("summary=") {
-                if let (Some(raw), Ok(histogram)) =
-                    (raws.get_mut(position), parse_histogram(summary))
-                {
-                    raw.stat.value = StatValue::Histogram(histogram);
-                }
+        let parsed = match colon.and_then(|colon| split_at(line, colon)) {
+            // Detection found the line a stat as pasted: its own trimmed text, neither
+            // skipped nor indented.
+            Some((name, value)) => {
+                detailed = None;
+                parse_stat(name, value, number)
             }
-            continue;
-        }
-        detailed = None;
+            None => {
+                if is_skipped(line, trimmed) {
+                    continue;
+                }
+                if let (Some(position), true) = (detailed, line.starts_with([' ', '\t'])) {
+                    if let Some(summary) = trimmed.strip_prefix("summary=") {
+                        if let (Some(raw), Ok(histogram)) =
+                            (raws.get_mut(position), parse_histogram(summary))
+                        {
+                            raw.stat.value = StatValue::Histogram(histogram);
+                        }
+                    }
+                    continue;
+                }
+                detailed = None;
+                parse_line(trimmed, number)
+            }
+        };
 
-        match parse_line(trimmed, number) {
+        match parsed {
             Ok(Parsed::Stat(stat, warning)) => {
                 warnings.extend(warning);
                 raws.push(RawStat::new(stat));
@@ -171,6 +190,16 @@ fn parse_line(line: &str, number: usize) -> Result<Parsed, String> {
             excerpt(line)
         ));
     }
+    parse_stat(name, value, number)
+}
+
+/// Splits a line at the `": "` at byte `colon`.
+fn split_at(line: &str, colon: usize) -> Option<(&str, &str)> {
+    Some((line.get(..colon)?, line.get(colon + 2..)?))
+}
+
+/// Reads the stat of a line split into a name without spaces and a value.
+fn parse_stat(name: &str, value: &str, number: usize) -> Result<Parsed, String> {
     let name = name.to_string();
     let value = trim_line(value);
     if value.is_empty() {
