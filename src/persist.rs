@@ -4,6 +4,9 @@
 //! that still mentions a private key after redaction is not stored at all:
 //! when in doubt, the paste is only kept in memory, and the page says so.
 
+use std::time::Duration;
+
+use leptos::ev;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -103,29 +106,36 @@ pub fn restore(wizard: Wizard) {
 
 /// Saves pastes, host and walk whenever they change.
 pub fn keep_saved(wizard: Wizard) {
+    // The pastes are written in a task of their own, because serializing and
+    // storing megabytes would lengthen the task that draws a new paste.
+    let write_pending = StoredValue::new(false);
     Effect::new(move |_| {
         // Until every stored paste is read back, storage contains more than
         // the page, and a reload in between must find all of it.
         if wizard.busy.is_restoring() {
             return;
         }
-        if wizard.evidence.with(|e| e.is_empty()) {
-            browser::session_remove(EVIDENCE_KEY);
-            wizard.storage_problem.set(None);
+        wizard.evidence.track();
+        if write_pending.get_value() {
             return;
         }
-        let (json, left_out) = wizard.evidence.with(encode_pastes);
-        let problem = match browser::session_set(EVIDENCE_KEY, &json) {
-            Err(err) => Some(format!(
-                "The pastes could not be kept for a reload ({err}); they stay on this page until you close or reload it."
-            )),
-            Ok(()) if !left_out.is_empty() => Some(format!(
-                "Not kept for a reload because it mentions a private key: {}.",
-                left_out.join(", ")
-            )),
-            Ok(()) => None,
-        };
-        wizard.storage_problem.set(problem);
+        write_pending.set_value(true);
+        set_timeout(
+            move || {
+                if write_pending.get_value() {
+                    write_pending.set_value(false);
+                    save_pastes(wizard);
+                }
+            },
+            Duration::ZERO,
+        );
+    });
+    // A reload or a closed tab before that task runs still keeps the pastes.
+    let _ = window_event_listener(ev::pagehide, move |_| {
+        if write_pending.get_value() {
+            write_pending.set_value(false);
+            save_pastes(wizard);
+        }
     });
 
     Effect::new(move |_| wizard.host.with(|host| save_host(host)));
@@ -146,6 +156,28 @@ pub fn keep_saved(wizard: Wizard) {
             None => browser::session_remove(WALK_KEY),
         }
     });
+}
+
+/// Writes the pastes to storage, or removes them when there are none, and
+/// sets or clears the page's note on what could not be kept.
+fn save_pastes(wizard: Wizard) {
+    if wizard.evidence.with_untracked(|e| e.is_empty()) {
+        browser::session_remove(EVIDENCE_KEY);
+        wizard.storage_problem.set(None);
+        return;
+    }
+    let (json, left_out) = wizard.evidence.with_untracked(encode_pastes);
+    let problem = match browser::session_set(EVIDENCE_KEY, &json) {
+        Err(err) => Some(format!(
+            "The pastes could not be kept for a reload ({err}); they stay on this page until you close or reload it."
+        )),
+        Ok(()) if !left_out.is_empty() => Some(format!(
+            "Not kept for a reload because it mentions a private key: {}.",
+            left_out.join(", ")
+        )),
+        Ok(()) => None,
+    };
+    wizard.storage_problem.set(problem);
 }
 
 /// Stores the host name as it is typed, before the field's change event

@@ -109,7 +109,7 @@ impl Evidence {
             name: parsed.name.clone(),
             kind: parsed.kind.as_str().to_string(),
             part_kinds: parsed.parts.iter().map(|part| part.kind.as_str().to_string()).collect(),
-            line_count: input.text.lines().count(),
+            line_count: input.line_count(),
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
             keys_removed,
             invalid_utf8_line,

@@ -237,7 +237,7 @@ async function timeWizard(page) {
       parseMs: measured('meshtls:parse'),
       diagnoseMs: measured('meshtls:diagnose'),
       longestTaskMs: Math.max(0, ...during.map((task) => task.duration)),
-      longTasks: during.length,
+      longTasks: during.map((task) => Math.round(task.duration)),
       kind: kindShown() ?? document.querySelector('[data-testid="evidence-item"]')?.dataset.kind,
       findings: [...document.querySelectorAll('[data-testid="finding"]')].map((f) => f.dataset.code),
       pasteMs: pasted - start,
@@ -349,7 +349,7 @@ function printRun(label, results) {
     );
     console.log(
       `       engine: parse ${ms(w.parseMs)} + diagnose ${ms(w.diagnoseMs)}, ratio ${(engineMs(w) / r.jsonParseMs).toFixed(2)}; ` +
-        `longest task ${ms(w.longestTaskMs)} of ${w.longTasks} long tasks`,
+        `longest task ${ms(w.longestTaskMs)}; long tasks in order: ${w.longTasks.join(', ')} ms`,
     );
   }
   const wizard = median(results.map((r) => r.wizard.totalMs));

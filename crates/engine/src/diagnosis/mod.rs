@@ -99,6 +99,12 @@ impl Input {
         &self.parsed.name
     }
 
+    /// Returns the number of lines of the text, as `str::lines` counts them,
+    /// from the line index instead of a scan.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// Returns line `number` (1-based) of the text, without its line ending, as
     /// `str::lines` numbers them.
     pub fn line(&self, number: usize) -> Option<&str> {
@@ -383,6 +389,7 @@ mod tests {
             let indexed: Vec<&str> =
                 (1..=expected.len() + 1).filter_map(|n| input.line(n)).collect();
             assert_eq!(indexed, expected, "{text:?}");
+            assert_eq!(input.line_count(), expected.len(), "{text:?}");
             assert_eq!(input.line(0), None);
         }
     }
