@@ -20,6 +20,12 @@ const WALK_KEY: &str = "meshtls.v1.walk";
 const HOST_KEY: &str = "meshtls.v1.host";
 const DRAFT_KEY: &str = "meshtls.v1.draft";
 
+/// Size of one storage area in Chromium (`kPerStorageAreaQuota`, 10 MiB, in
+/// components/services/storage/dom_storage/dom_storage_constants.cc), which
+/// counts at least one byte per character. Firefox allows 5 MiB, so there
+/// pastes between the two sizes still reach `setItem` and fail there.
+const STORAGE_QUOTA_BYTES: usize = 10 * 1024 * 1024;
+
 /// Largest draft (text typed or pasted but not yet added) kept for a reload.
 /// Each keystroke rewrites it, and writing megabytes to sessionStorage takes
 /// tens of milliseconds, which typing would feel.
@@ -164,6 +170,18 @@ fn save_pastes(wizard: Wizard) {
     if wizard.evidence.with_untracked(|e| e.is_empty()) {
         browser::session_remove(EVIDENCE_KEY);
         wizard.storage_problem.set(None);
+        return;
+    }
+    let text_bytes: usize =
+        wizard.evidence.with_untracked(|e| e.inputs().iter().map(|input| input.text.len()).sum());
+    if text_bytes > STORAGE_QUOTA_BYTES {
+        // Serializing tens of megabytes takes longer than the parse, only for
+        // the browser to reject them.
+        browser::session_remove(EVIDENCE_KEY);
+        wizard.storage_problem.set(Some(format!(
+            "The pastes could not be kept for a reload (the browser's session storage for this page is full: they are {:.1} MB, and it keeps at most 10 MiB); they stay on this page until you close or reload it.",
+            text_bytes as f64 / 1_000_000.0
+        )));
         return;
     }
     let (json, left_out) = wizard.evidence.with_untracked(encode_pastes);
