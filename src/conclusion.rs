@@ -110,6 +110,9 @@ pub fn ConclusionView(
             .diagnosis
             .with(|d| finding_code.map(|code| evidence_for(d, code)).unwrap_or_default())
     });
+    let omitted = Memo::new(move |_| {
+        wizard.diagnosis.with(|d| finding_code.map(|code| omitted_for(d, code)).unwrap_or_default())
+    });
 
     view! {
         <section
@@ -127,7 +130,7 @@ pub fn ConclusionView(
             </p>
             <h3>"Cause"</h3>
             <p data-testid="cause">{rich(&conclusion.cause)}</p>
-            <ConclusionEvidence evidence=evidence has_code=finding_code.is_some() />
+            <ConclusionEvidence evidence=evidence omitted=omitted has_code=finding_code.is_some() />
             <h3>"Fix"</h3>
             <ol class="fix-steps" data-testid="fix">{fix}</ol>
             <DocLinks links=conclusion.links.as_slice() heading="Documentation" />
@@ -171,12 +174,20 @@ fn evidence_for(diagnosis: &Diagnosis, code: Code) -> Vec<EvidenceLine> {
     lines
 }
 
+/// Adds up the lines that the findings with `code` count but do not quote. A
+/// line one finding leaves out may be quoted by another, so this may overcount.
+fn omitted_for(diagnosis: &Diagnosis, code: Code) -> usize {
+    diagnosis.findings.iter().filter(|f| f.code == code).map(|f| f.omitted_evidence).sum()
+}
+
 /// Quotes the pasted lines that show the conclusion's cause, each with its paste
 /// name and line number.
 #[component]
 fn ConclusionEvidence(
     /// The lines of the findings with the conclusion's code.
     evidence: Memo<Vec<EvidenceLine>>,
+    /// The lines those findings count but do not quote.
+    omitted: Memo<usize>,
     /// Whether the conclusion names a finding code that evidence could show.
     has_code: bool,
 ) -> impl IntoView {
@@ -190,7 +201,7 @@ fn ConclusionEvidence(
             };
             view! { <p class="hint">{hint}</p> }.into_any()
         } else {
-            view! { <Quote lines=lines /> }.into_any()
+            view! { <Quote lines=lines omitted=omitted.get() /> }.into_any()
         }
     };
     view! {

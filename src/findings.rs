@@ -123,22 +123,35 @@ fn FindingCard(
             </h3>
             <p><span class="code-badge">{finding.code.as_str()}</span></p>
             {details}
-            <Quote lines=finding.evidence.clone() />
+            <Quote lines=finding.evidence.clone() omitted=finding.omitted_evidence />
             <p><strong>"Fix: "</strong>{rich(&finding.remediation)}</p>
             <ul>{links}</ul>
         </li>
     }
 }
 
-/// Quoted evidence lines, each with its paste name and line number.
+/// Quoted evidence lines, each with its paste name and line number, and the
+/// count of the lines left unquoted.
 #[component]
 pub fn Quote(
     /// The lines to quote.
     lines: Vec<EvidenceLine>,
+    /// How many more lines show the same and are not quoted: the engine quotes
+    /// at most `MAX_EVIDENCE_LINES` per finding and counts the rest.
+    #[prop(optional)]
+    omitted: usize,
 ) -> impl IntoView {
     if lines.is_empty() {
         return None;
     }
+    let more = (omitted > 0).then(|| {
+        let text = if omitted == 1 {
+            "and 1 more line like these".to_string()
+        } else {
+            format!("and {omitted} more lines like these")
+        };
+        view! { <p class="hint quote-more" data-testid="evidence-omitted" data-omitted=omitted>{text}</p> }
+    });
     let rows = lines
         .into_iter()
         .map(|line| {
@@ -151,7 +164,10 @@ pub fn Quote(
             }
         })
         .collect_view();
-    Some(view! { <div class="quote" role="group" aria-label="Evidence lines">{rows}</div> })
+    Some(view! {
+        <div class="quote" role="group" aria-label="Evidence lines">{rows}</div>
+        {more}
+    })
 }
 
 /// Tells screen readers when the findings change.
