@@ -11,6 +11,7 @@
 mod chain;
 pub mod names;
 mod problems;
+pub mod punycode;
 mod signature;
 pub mod view;
 

@@ -11,7 +11,7 @@
 
 use std::net::IpAddr;
 
-use super::SubjectAltName;
+use super::{punycode, SubjectAltName};
 
 /// The result of matching a requested name against a SAN list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +35,8 @@ impl SanMatch {
 ///
 /// `requested` is a URI when it contains `://` (for example
 /// `spiffe://example.org/ns/web`), an IP address when it parses as one, and a DNS
-/// name otherwise. Use it for the SANs of a pasted certificate and for the
+/// name otherwise. A DNS name with non-ASCII labels is compared in the ASCII
+/// form that [`ascii_form`] returns. Use it for the SANs of a pasted certificate and for the
 /// `subject_alt_names` that Envoy's `/certs` endpoint lists.
 pub fn match_name(requested: &str, sans: &[SubjectAltName]) -> SanMatch {
     let requested = requested.trim();
@@ -52,7 +53,10 @@ pub fn match_name(requested: &str, sans: &[SubjectAltName]) -> SanMatch {
             .map_or(SanMatch::None, |san| SanMatch::Exact(san.clone()));
     }
 
-    let name = requested.strip_suffix('.').unwrap_or(requested);
+    // Certificates carry internationalised names in their ASCII form.
+    let ascii = punycode::domain_to_ascii(requested);
+    let name = ascii.as_deref().unwrap_or(requested);
+    let name = name.strip_suffix('.').unwrap_or(name);
     let mut wildcard = None;
     for san in sans {
         let SubjectAltName::Dns(pattern) = san else { continue };
@@ -65,6 +69,17 @@ pub fn match_name(requested: &str, sans: &[SubjectAltName]) -> SanMatch {
         }
     }
     wildcard.map_or(SanMatch::None, SanMatch::Wildcard)
+}
+
+/// Returns the ASCII form in which [`match_name`] compares `requested`, when it
+/// is a DNS name with non-ASCII labels (`xn--bcher-kva.example` for
+/// `bücher.example`), so a finding can name the form it compared.
+pub fn ascii_form(requested: &str) -> Option<String> {
+    let requested = requested.trim();
+    if requested.contains("://") || requested.parse::<IpAddr>().is_ok() {
+        return None;
+    }
+    punycode::domain_to_ascii(requested)
 }
 
 /// Tells whether the DNS `name` matches `pattern`, a DNS SAN that may hold a

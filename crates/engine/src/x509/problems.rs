@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::names::{dns_name_matches, is_wildcard, match_name, SanMatch};
+use super::names::{ascii_form, dns_name_matches, is_wildcard, match_name, SanMatch};
 use super::{Certificate, EcCurve, PublicKeyInfo, SubjectAltName};
 
 /// Time before notAfter from which a certificate counts as expiring soon: 30 days.
@@ -207,7 +207,11 @@ impl fmt::Display for CertProblem {
             CertProblem::SanMismatch { cert, requested, sans } => {
                 let listed: Vec<String> = sans.iter().map(ToString::to_string).collect();
                 let listed = if listed.is_empty() { "none".to_string() } else { listed.join(", ") };
-                write!(f, "no SAN of {cert} matches `{requested}`; its SANs: {listed}")
+                write!(f, "no SAN of {cert} matches `{requested}`")?;
+                if let Some(ascii) = ascii_form(requested) {
+                    write!(f, " (compared in its ASCII form `{ascii}`)")?;
+                }
+                write!(f, "; its SANs: {listed}")
             }
             CertProblem::KeyUnsupported { cert, key } => match key {
                 PublicKeyInfo::Rsa { .. } | PublicKeyInfo::Ec { .. } => {
@@ -374,9 +378,11 @@ pub fn check_sans(
             (None, Some(CertNote::WildcardSan { cert: at, requested: requested.to_string(), san }))
         }
         SanMatch::None => {
+            let ascii = ascii_form(requested);
+            let compared = ascii.as_deref().unwrap_or(requested);
             let in_common_name = cert.common_name.as_deref().is_some_and(|cn| {
-                cn.eq_ignore_ascii_case(requested)
-                    || (is_wildcard(cn) && dns_name_matches(requested, cn))
+                cn.eq_ignore_ascii_case(compared)
+                    || (is_wildcard(cn) && dns_name_matches(compared, cn))
             });
             let note = in_common_name.then(|| CertNote::NameOnlyInCommonName {
                 cert: at.clone(),

@@ -161,7 +161,11 @@ fn describe(problem: &CertProblem) -> String {
         listed.push(format!("and {} more", sans.len() - MAX_LISTED_SANS));
     }
     let listed = if listed.is_empty() { "none".to_string() } else { listed.join(", ") };
-    sentence(&format!("no SAN of {cert} matches `{requested}`; its SANs: {listed}"))
+    let compared = match x509::names::ascii_form(requested) {
+        Some(ascii) => format!(" (compared in its ASCII form `{ascii}`)"),
+        None => String::new(),
+    };
+    sentence(&format!("no SAN of {cert} matches `{requested}`{compared}; its SANs: {listed}"))
 }
 
 fn certificate<'a>(

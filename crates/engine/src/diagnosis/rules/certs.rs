@@ -274,7 +274,10 @@ fn check_host(input: &Input, dump: &CertsDump, host: &str, out: &mut Collector) 
         Finding::new(Code::TlsSanMismatch, Confidence::Likely)
             .with_subject(format!("host {host}"))
             .with_detail(format!(
-                "No SAN of the certificates in `/certs` matches `{host}`: {}.",
+                "No SAN of the certificates in `/certs` matches `{host}`{}: {}.",
+                x509::names::ascii_form(host)
+                    .map(|ascii| format!(" (compared in its ASCII form `{ascii}`)"))
+                    .unwrap_or_default(),
                 names.join(", ")
             ))
             .with_evidence(super::quote_all(input, lines)),
