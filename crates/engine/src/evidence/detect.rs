@@ -105,8 +105,9 @@ pub fn parse_input(name: &str, text: &str) -> ParsedInput {
     let mut lines: Vec<Cow<'_, str>> = Vec::new();
     // The `": "` of each line that is a stat as pasted, which needs no cleanup.
     let mut stat_colons: Vec<Option<usize>> = Vec::new();
+    let mut plain_lines = text::PlainLines::default();
     for line in text::split_lines(text) {
-        let colon = plain_stat_colon(line);
+        let colon = plain_stat_colon(plain_lines.colon(line), line);
         lines.push(if colon.is_some() { Cow::Borrowed(line) } else { text::clean_line(line) });
         stat_colons.push(colon);
         raw_lines.push(line);
@@ -463,11 +464,12 @@ fn classify(line: &str) -> Class {
 
 /// Returns the position of the `": "` of a `/stats` line that [`classify`] takes for a
 /// stat as pasted, with no cleanup, quote or prompt to remove: a line that
-/// [`text::plain_name_value`] accepts, whose name has a dot and whose value is digits or
+/// [`text::PlainLines`] accepts, whose name has a dot and whose value is digits or
 /// histogram quantiles. Most lines of a dump are such lines, and this one pass over
 /// their bytes replaces the cleanup and the checks of every other kind.
-fn plain_stat_colon(line: &str) -> Option<usize> {
-    let colon = text::plain_name_value(line)?;
+/// `colon` is what [`text::PlainLines`] returned for the line.
+fn plain_stat_colon(colon: Option<usize>, line: &str) -> Option<usize> {
+    let colon = colon?;
     let name = line.get(..colon)?;
     let value = line.get(colon + 2..)?;
     let digits = !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit());
@@ -1044,7 +1046,9 @@ mod tests {
     /// stat as pasted: no cleanup, no quote, no prompt, no PEM marker or JSON start, the
     /// same split, and nothing a certificate dump starts or ends with.
     fn assert_plain_stat_agrees(line: &str) {
-        let Some(colon) = plain_stat_colon(line) else { return };
+        let Some(colon) = plain_stat_colon(text::PlainLines::default().colon(line), line) else {
+            return;
+        };
         assert!(
             matches!(text::clean_line(line), Cow::Borrowed(cleaned) if cleaned == line),
             "{line:?} is cleaned"
@@ -1065,7 +1069,10 @@ mod tests {
     #[test]
     fn plain_stat_lines_pass_full_checks() {
         for base in PLAIN_STATS {
-            assert!(plain_stat_colon(base).is_some(), "{base:?}");
+            assert!(
+                plain_stat_colon(text::PlainLines::default().colon(base), base).is_some(),
+                "{base:?}"
+            );
             for insert in INSERTS {
                 for position in 0..=base.len() {
                     let (head, tail) = base.split_at(position);
@@ -1102,7 +1109,11 @@ mod tests {
             "spiffe://a.b/c: 5",
         ];
         for line in lines {
-            assert_eq!(plain_stat_colon(line), None, "{line:?}");
+            assert_eq!(
+                plain_stat_colon(text::PlainLines::default().colon(line), line),
+                None,
+                "{line:?}"
+            );
         }
     }
 

@@ -256,22 +256,70 @@ pub(crate) fn split_name_value(line: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// Returns the position of the `": "` of a `name: value` line that [`clean_line`],
-/// [`shell_command`] and [`strip_quote_prefix`] leave as it is and that holds no PEM
-/// marker, or `None` when the line needs those checks. The line is printable ASCII
-/// without `$ # % > ^ /` or `--`. It starts with a letter other than the `D` of
-/// curl's `Dload` and ends with a visible character. Its first `:` is the one before
-/// the space, its name has no space, and no `grep` file extension ends before a `:`
-/// or `-` of the name.
-pub(crate) fn plain_name_value(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
+/// Finds, over the lines of a paste in order, the `name: value` lines that
+/// [`clean_line`], [`shell_command`] and [`strip_quote_prefix`] leave as they are and
+/// that hold no PEM marker. Such a line is printable ASCII without `$ # % > ^ /` or
+/// `--`. It starts with a letter other than the `D` of curl's `Dload` and ends with a
+/// visible character. Its first `:` is the one before the space, its name has no
+/// space, and no `grep` file extension ends before a `:` or `-` of the name.
+///
+/// Stats of one scope come in runs that share the scope's prefix, so the bytes a line
+/// shares with the previous line that passed, up to that line's `:`, are not checked
+/// again.
+#[derive(Debug, Default)]
+pub(crate) struct PlainLines<'a> {
+    previous: &'a [u8],
+    /// The position of the `:` of `previous`; 0 when the previous line failed.
+    previous_colon: usize,
+}
+
+impl<'a> PlainLines<'a> {
+    /// Returns the position of the `": "` of `line`, the line after the one given last,
+    /// when it passes, or `None` when the line needs the full checks.
+    pub(crate) fn colon(&mut self, line: &'a str) -> Option<usize> {
+        let bytes = line.as_bytes();
+        let shared = common_prefix_len(self.previous, bytes, self.previous_colon);
+        // The byte before the shared ones is checked again because the check of a `-`
+        // reads the byte after it.
+        let colon = plain_name_value_from(bytes, shared.saturating_sub(1));
+        self.previous = bytes;
+        self.previous_colon = colon.unwrap_or(0);
+        colon
+    }
+}
+
+/// Returns how many of the first `limit` bytes `a` and `b` have in common, comparing
+/// 8-byte words.
+fn common_prefix_len(a: &[u8], b: &[u8], limit: usize) -> usize {
+    let limit = limit.min(a.len()).min(b.len());
+    let mut same = 0;
+    while same + 8 <= limit {
+        let (Some(x), Some(y)) = (a.get(same..same + 8), b.get(same..same + 8)) else { break };
+        let mut words = ([0u8; 8], [0u8; 8]);
+        words.0.copy_from_slice(x);
+        words.1.copy_from_slice(y);
+        let differ = u64::from_le_bytes(words.0) ^ u64::from_le_bytes(words.1);
+        if differ != 0 {
+            // Little-endian: the lowest set bit is in the first byte that differs.
+            return same + (differ.trailing_zeros() / 8) as usize;
+        }
+        same += 8;
+    }
+    let rest =
+        a.get(same..limit).unwrap_or_default().iter().zip(b.get(same..limit).unwrap_or_default());
+    same + rest.take_while(|(x, y)| x == y).count()
+}
+
+/// Checks `bytes` for [`PlainLines`] from byte `start` on, the bytes before it being
+/// known to pass and to hold no `:`.
+fn plain_name_value_from(bytes: &[u8], start: usize) -> Option<usize> {
     let (&first, &last) = (bytes.first()?, bytes.last()?);
     if !first.is_ascii_alphabetic() || first == b'D' || last == b' ' {
         return None;
     }
     let mut colon = None;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut start = 0;
+    let mut chunks = bytes.get(start..)?.chunks_exact(8);
+    let mut start = start;
     for chunk in chunks.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
@@ -291,7 +339,7 @@ pub(crate) fn plain_name_value(line: &str) -> Option<usize> {
     colon
 }
 
-/// Checks the 8-byte `word` at `start` of `bytes` for [`plain_name_value`], and stores
+/// Checks the 8-byte `word` at `start` of `bytes` for [`PlainLines`], and stores
 /// the position of the first `:` in `colon`. Returns false when the line fails.
 #[inline(always)]
 fn plain_word(bytes: &[u8], start: usize, word: u64, colon: &mut Option<usize>) -> bool {
@@ -527,6 +575,11 @@ pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Checks one line alone, as [`PlainLines`] checks the first line of a paste.
+    pub(crate) fn plain_name_value(line: &str) -> Option<usize> {
+        PlainLines::default().colon(line)
+    }
+
     /// Lines that put the bytes the word-at-a-time scans look for at every offset
     /// within and across 8-byte words, with non-ASCII text among them.
     const LINES: &[&str] = &[
@@ -567,6 +620,28 @@ mod tests {
                 may_start_with_path(line) || !path || strip_grep_prefix(line) == *line,
                 "{line:?}"
             );
+        }
+    }
+
+    /// Checking a line after another must give what checking it alone gives, whatever
+    /// the two lines share.
+    #[test]
+    fn plain_lines_match_single_lines() {
+        let stat = "cluster.cds_egress_retail-mesh_cart-v10_http2_9080.ssl.handshake: 3435";
+        let inserts = ["", " ", "-", "--", ":", ": ", "/", "$", "^", "\r", "é", ".txt", ".log:"];
+        let mut lines = vec![stat.to_string()];
+        for insert in inserts {
+            for position in 0..=stat.len() {
+                let (head, tail) = stat.split_at(position);
+                lines.push(format!("{head}{insert}{tail}"));
+            }
+        }
+        for previous in &lines {
+            for line in &lines {
+                let mut plain = PlainLines::default();
+                plain.colon(previous);
+                assert_eq!(plain.colon(line), plain_name_value(line), "{previous:?} then {line:?}");
+            }
         }
     }
 

@@ -92,9 +92,15 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
 
 /// Tells whether `name` is `cluster.<cluster>.<stat>`.
 fn continues_cluster(name: &str, cluster: &str) -> bool {
-    name.strip_prefix("cluster.")
+    strip_cluster_root(name)
         .and_then(|rest| rest.strip_prefix(cluster))
         .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// Returns `name` without its `cluster.` root. The root is compared as one 8-byte
+/// array, which spares a call to compare memory for every stat of a dump.
+fn strip_cluster_root(name: &str) -> Option<&str> {
+    (name.as_bytes().first_chunk::<8>() == Some(b"cluster.")).then(|| name.get(8..)).flatten()
 }
 
 fn dots(name: &str) -> usize {
@@ -114,7 +120,7 @@ fn known_clusters(raws: &[RawStat]) -> Vec<String> {
         let name = match &raw.scope {
             Some((ScopeKey::Cluster(name), _)) => Some(name.as_str()),
             Some(_) => None,
-            None => raw.stat.name.strip_prefix("cluster.").and_then(|rest| {
+            None => strip_cluster_root(&raw.stat.name).and_then(|rest| {
                 // With a dotless name, the first dot is the cluster's own boundary when
                 // a known cluster stat follows it.
                 let same_as_last = last_dotless.is_some_and(|last| {
@@ -188,40 +194,41 @@ fn slot_for(stats: &mut Stats, key: ScopeKey<&str>, from_prometheus: bool) -> Sl
 }
 
 /// Last segments of the gauges that Envoy's stats documentation lists for listeners,
-/// clusters, circuit breakers, the server and the managers.
+/// clusters, circuit breakers, the server and the managers, sorted by length and then
+/// text, so that a binary search finds one.
 const GAUGE_SEGMENTS: &[&str] = &[
-    "membership_healthy",
-    "membership_degraded",
-    "membership_excluded",
-    "membership_total",
-    "max_host_weight",
-    "version",
-    "connected_state",
     "live",
     "state",
     "uptime",
+    "healthy",
+    "version",
     "concurrency",
-    "days_until_first_cert_expiring",
-    "seconds_until_first_ocsp_response_expiring",
-    "hot_restart_epoch",
-    "hot_restart_generation",
-    "total_connections",
-    "parent_connections",
+    "active_clusters",
+    "connected_state",
+    "max_host_weight",
+    "workers_started",
+    "membership_total",
     "memory_allocated",
     "memory_heap_size",
-    "memory_physical_size",
-    "active_clusters",
+    "pending_requests",
     "warming_clusters",
-    "total_listeners_warming",
+    "hot_restart_epoch",
+    "lb_subsets_active",
+    "total_connections",
+    "membership_healthy",
+    "parent_connections",
+    "membership_degraded",
+    "membership_excluded",
+    "memory_physical_size",
+    "stats_recent_lookups",
+    "hot_restart_generation",
     "total_listeners_active",
+    "total_listeners_warming",
     "total_listeners_draining",
     "total_filter_chains_draining",
-    "workers_started",
-    "healthy",
-    "pending_requests",
+    "days_until_first_cert_expiring",
     "expiration_unix_time_in_seconds",
-    "lb_subsets_active",
-    "stats_recent_lookups",
+    "seconds_until_first_ocsp_response_expiring",
 ];
 
 /// Infers whether a numeric stat of the text or JSON format is a gauge, from the names
@@ -235,12 +242,10 @@ pub(crate) fn is_gauge_name(name: &str) -> bool {
         Some(dot) => name.get(dot + 1..).unwrap_or_default(),
         None => name,
     };
-    // Comparing the length and the first byte before the text keeps this test, made
-    // for every stat of a dump, to a few instructions for each listed name.
-    let first = last.as_bytes().first();
-    let listed = GAUGE_SEGMENTS.iter().any(|gauge| {
-        gauge.len() == last.len() && gauge.as_bytes().first() == first && *gauge == last
-    });
+    // Grouping asks this of every stat of a dump, and a length compares faster than text.
+    let listed = GAUGE_SEGMENTS
+        .binary_search_by(|gauge| gauge.len().cmp(&last.len()).then_with(|| gauge.cmp(&last)))
+        .is_ok();
     // The last byte picks the one suffix that can match.
     let suffixed = match last.as_bytes().last() {
         Some(b'e') => last.ends_with("_active"),
@@ -263,5 +268,22 @@ pub(crate) fn infer_kind(name: &str, value: &StatValue) -> StatKind {
                 StatKind::Counter
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gauge_segments_sorted_for_search() {
+        let mut sorted = GAUGE_SEGMENTS.to_vec();
+        sorted.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        assert_eq!(sorted, GAUGE_SEGMENTS);
+        for gauge in GAUGE_SEGMENTS {
+            assert!(is_gauge_name(&format!("cluster.a.{gauge}")), "{gauge}");
+        }
+        assert!(!is_gauge_name("cluster.a.upstream_cx_total"));
+        assert!(is_gauge_name("cluster.a.upstream_cx_active"));
     }
 }
