@@ -256,35 +256,59 @@ pub(crate) fn split_name_value(line: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// Finds, over the lines of a paste in order, the `name: value` lines that
-/// [`clean_line`], [`shell_command`] and [`strip_quote_prefix`] leave as they are and
-/// that hold no PEM marker. Such a line is printable ASCII without `$ # % > ^ /` or
-/// `--`. It starts with a letter other than the `D` of curl's `Dload` and ends with a
-/// visible character. Its first `:` is the one before the space, its name has no
-/// space, and no `grep` file extension ends before a `:` or `-` of the name.
+/// Splits text into lines as [`split_lines`] does, and returns with each line the
+/// position of its `": "` when it is a `name: value` line that [`clean_line`],
+/// [`shell_command`] and [`strip_quote_prefix`] leave as it is and that holds no PEM
+/// marker. Such a line is printable ASCII without `$ # % > ^ /` or `--`. It starts
+/// with a letter other than the `D` of curl's `Dload` and ends with a visible
+/// character. Its first `:` is the one before the space, its name has no space, and
+/// no `grep` file extension ends before a `:` or `-` of the name.
 ///
-/// Stats of one scope come in runs that share the scope's prefix, so the bytes a line
-/// shares with the previous line that passed, up to that line's `:`, are not checked
-/// again.
-#[derive(Debug, Default)]
-pub(crate) struct PlainLines<'a> {
+/// One pass over the bytes of such a line both checks it and finds its end. Stats of
+/// one scope come in runs that share the scope's prefix, so the bytes a line shares
+/// with the previous line that passed, up to that line's `:`, are not checked again.
+pub(crate) fn split_plain_lines(text: &str) -> PlainLineSplit<'_> {
+    PlainLineSplit { lines: split_lines(text), previous: &[], previous_colon: 0 }
+}
+
+/// Iterator of [`split_plain_lines`].
+#[derive(Clone, Debug)]
+pub(crate) struct PlainLineSplit<'a> {
+    lines: LineSplit<'a>,
+    /// The last line that passed.
     previous: &'a [u8],
-    /// The position of the `:` of `previous`; 0 when the previous line failed.
+    /// The position of the `:` of `previous`; 0 when the last line failed.
     previous_colon: usize,
 }
 
-impl<'a> PlainLines<'a> {
-    /// Returns the position of the `": "` of `line`, the line after the one given last,
-    /// when it passes, or `None` when the line needs the full checks.
-    pub(crate) fn colon(&mut self, line: &'a str) -> Option<usize> {
-        let bytes = line.as_bytes();
+impl<'a> Iterator for PlainLineSplit<'a> {
+    type Item = (&'a str, Option<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.lines.done {
+            return None;
+        }
+        let rest = self.lines.rest;
+        let bytes = rest.as_bytes();
         let shared = common_prefix_len(self.previous, bytes, self.previous_colon);
         // The byte before the shared ones is checked again because the check of a `-`
         // reads the byte after it.
-        let colon = plain_name_value_from(bytes, shared.saturating_sub(1));
-        self.previous = bytes;
-        self.previous_colon = colon.unwrap_or(0);
-        colon
+        if let Some((length, colon)) = plain_line(bytes, shared.saturating_sub(1)) {
+            // The line ends at a `\n`, `\r\n` or `\r`, or at the end of the text.
+            let line = rest.get(..length)?;
+            let after = if bytes.get(length..length + 2) == Some(b"\r\n") {
+                length + 2
+            } else {
+                length + 1
+            };
+            self.lines.rest = rest.get(after..).unwrap_or_default();
+            self.lines.done = self.lines.rest.is_empty();
+            self.previous = line.as_bytes();
+            self.previous_colon = colon;
+            return Some((line, Some(colon)));
+        }
+        self.previous_colon = 0;
+        self.lines.next().map(|line| (line, None))
     }
 }
 
@@ -310,44 +334,55 @@ fn common_prefix_len(a: &[u8], b: &[u8], limit: usize) -> usize {
     same + rest.take_while(|(x, y)| x == y).count()
 }
 
-/// Checks `bytes` for [`PlainLines`] from byte `start` on, the bytes before it being
-/// known to pass and to hold no `:`.
-fn plain_name_value_from(bytes: &[u8], start: usize) -> Option<usize> {
-    let (&first, &last) = (bytes.first()?, bytes.last()?);
-    if !first.is_ascii_alphabetic() || first == b'D' || last == b' ' {
+/// Returns the length and the `:` position of the line at the start of `bytes` when it
+/// passes the checks of [`split_plain_lines`], checking from byte `start` on. The bytes
+/// before `start` are known to pass and to hold no `:`.
+fn plain_line(bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+    let &first = bytes.first()?;
+    if !first.is_ascii_alphabetic() || first == b'D' {
         return None;
     }
     let mut colon = None;
     let mut chunks = bytes.get(start..)?.chunks_exact(8);
     let mut start = start;
+    let mut end = None;
     for chunk in chunks.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        if !plain_word(bytes, start, u64::from_le_bytes(word), &mut colon) {
-            return None;
+        end = plain_word(bytes, start, u64::from_le_bytes(word), &mut colon)?;
+        if end.is_some() {
+            break;
         }
         start += 8;
     }
-    // The last bytes, padded with a letter, which marks nothing.
-    let mut word = [b'a'; 8];
-    for (slot, byte) in word.iter_mut().zip(chunks.remainder()) {
-        *slot = *byte;
+    if end.is_none() {
+        // The last bytes of the text, padded with a letter, which marks nothing.
+        let mut word = [b'a'; 8];
+        for (slot, byte) in word.iter_mut().zip(chunks.remainder()) {
+            *slot = *byte;
+        }
+        end = plain_word(bytes, start, u64::from_le_bytes(word), &mut colon)?;
     }
-    if !plain_word(bytes, start, u64::from_le_bytes(word), &mut colon) {
-        return None;
-    }
-    colon
+    let length = end.unwrap_or(bytes.len());
+    let last = *bytes.get(length.checked_sub(1)?)?;
+    (last != b' ').then_some((length, colon?))
 }
 
-/// Checks the 8-byte `word` at `start` of `bytes` for [`PlainLines`], and stores
-/// the position of the first `:` in `colon`. Returns false when the line fails.
+/// Checks the 8-byte `word` at `start` of `bytes` for [`plain_line`], and stores the
+/// position of the first `:` in `colon`. Returns `None` when the line fails, and the
+/// position of its line end (`\n` or `\r`) when the line ends in this word.
 #[inline(always)]
-fn plain_word(bytes: &[u8], start: usize, word: u64, colon: &mut Option<usize>) -> bool {
-    // Marks the bytes at or above `limit`, exactly when every byte is below 0x80:
-    // then no addition carries into the next byte.
+fn plain_word(
+    bytes: &[u8],
+    start: usize,
+    word: u64,
+    colon: &mut Option<usize>,
+) -> Option<Option<usize>> {
+    // Marks the bytes at or above `limit`, exactly up to the first byte of 0x80 or
+    // above: a carry only runs into the bytes after that one.
     let at_least = |limit: u8| word.wrapping_add(LOW_BITS * u64::from(0x80 - limit)) & HIGH_BITS;
-    // Any byte outside 0x20..=0x7e sets a high bit here. Without one, nothing borrows
-    // or carries, so printable ASCII sets none.
+    // Any byte outside 0x20..=0x7e sets a high bit here, and printable ASCII before it
+    // sets none, because it neither borrows nor carries.
     let unprintable =
         (word.wrapping_sub(LOW_BITS * 0x20) | word | word.wrapping_add(LOW_BITS)) & HIGH_BITS;
     let one_of = |byte: u8| at_least(byte) & !at_least(byte + 1);
@@ -357,15 +392,21 @@ fn plain_word(bytes: &[u8], start: usize, word: u64, colon: &mut Option<usize>) 
         | one_of(b'>')
         | one_of(b'^')
         | one_of(b'/');
-    if rejected != 0 {
-        return false;
-    }
     let mut marked = one_of(b'-');
     if colon.is_none() {
         marked |= one_of(b':') | one_of(b' ');
     }
-    if marked == 0 {
-        return true;
+    let mut end = None;
+    if rejected != 0 {
+        // The first rejected byte is exact, and only a line end lets the line pass.
+        let offset = rejected.trailing_zeros() / 8;
+        let position = start + offset as usize;
+        if !matches!(bytes.get(position), Some(b'\n' | b'\r')) {
+            return None;
+        }
+        end = Some(position);
+        // Only the marks before the line end are exact and belong to the line.
+        marked &= (1u64 << (offset * 8)).wrapping_sub(1);
     }
     // Each mark is the high bit of its byte, so the marked bytes are visited in order.
     while marked != 0 {
@@ -376,20 +417,20 @@ fn plain_word(bytes: &[u8], start: usize, word: u64, colon: &mut Option<usize>) 
         match byte {
             b':' if colon.is_none() => {
                 if next != Some(b' ') || may_end_extension(bytes, position) {
-                    return false;
+                    return None;
                 }
                 *colon = Some(position);
             }
-            b' ' if colon.is_none() => return false,
+            b' ' if colon.is_none() => return None,
             b'-' => {
                 if next == Some(b'-') || colon.is_none() && may_end_extension(bytes, position) {
-                    return false;
+                    return None;
                 }
             }
             _ => {}
         }
     }
-    true
+    Some(end)
 }
 
 /// Whether one of [`GREP_FILE_EXTENSIONS`] may end right before byte `end`, looking
@@ -575,9 +616,9 @@ pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// Checks one line alone, as [`PlainLines`] checks the first line of a paste.
-    pub(crate) fn plain_name_value(line: &str) -> Option<usize> {
-        PlainLines::default().colon(line)
+    /// Checks one line alone, as [`split_plain_lines`] checks the first line of a text.
+    fn plain_colon(line: &str) -> Option<usize> {
+        split_plain_lines(line).next().and_then(|(_, colon)| colon)
     }
 
     /// Lines that put the bytes the word-at-a-time scans look for at every offset
@@ -623,24 +664,43 @@ mod tests {
         }
     }
 
-    /// Checking a line after another must give what checking it alone gives, whatever
-    /// the two lines share.
+    /// Splitting must give the lines of [`split_lines`], and checking a line after
+    /// another must give what checking it alone gives, whatever the two lines share
+    /// and whatever ends them.
     #[test]
     fn plain_lines_match_single_lines() {
         let stat = "cluster.cds_egress_retail-mesh_cart-v10_http2_9080.ssl.handshake: 3435";
-        let inserts = ["", " ", "-", "--", ":", ": ", "/", "$", "^", "\r", "é", ".txt", ".log:"];
-        let mut lines = vec![stat.to_string()];
+        let inserts =
+            ["", " ", "-", "--", ":", ": ", "/", "$", "^", "\r", "\n", "é", ".txt", ".log:"];
+        let mut lines = vec![stat.to_string(), String::new(), "a".to_string()];
         for insert in inserts {
             for position in 0..=stat.len() {
                 let (head, tail) = stat.split_at(position);
                 lines.push(format!("{head}{insert}{tail}"));
             }
         }
-        for previous in &lines {
+        // Lines that share all, part or none of the name of the others.
+        let previous_lines = [
+            stat,
+            "cluster.cds_egress_retail-mesh_cart-v10_http2_9080.ssl.handshake: 1",
+            "cluster.cds_egress_retail-mesh_cart-v10_http2_9080.upstream_rq_time: P0(nan,1)",
+            "cluster.cds_egress_retail-mesh_cart-v10_http2_9081.ssl.handshake: 1",
+            "cluster.cds: 1",
+            "listener.0.0.0.0_15000.ssl.handshake: 1",
+            "$ curl localhost:9901/stats",
+            "",
+        ];
+        for previous in previous_lines {
             for line in &lines {
-                let mut plain = PlainLines::default();
-                plain.colon(previous);
-                assert_eq!(plain.colon(line), plain_name_value(line), "{previous:?} then {line:?}");
+                for end in ["", "\n", "\r\n", "\r", "\n\n"] {
+                    let text = format!("{previous}\n{line}{end}");
+                    let split: Vec<(&str, Option<usize>)> = split_plain_lines(&text).collect();
+                    let words: Vec<&str> = split.iter().map(|(line, _)| *line).collect();
+                    assert_eq!(words, split_lines(&text).collect::<Vec<_>>(), "{text:?}");
+                    for (line, colon) in split {
+                        assert_eq!(colon, plain_colon(line), "{line:?} in {text:?}");
+                    }
+                }
             }
         }
     }
