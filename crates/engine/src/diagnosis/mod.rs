@@ -21,6 +21,7 @@ use serde::Serialize;
 pub use findings::{Code, Family, Link, Severity, Spec};
 pub use rules::certificates::certificate_checks;
 
+use crate::evidence::pause::{self, NoPause, Pause};
 use crate::evidence::pem::{self, PrivateKeyFound};
 use crate::evidence::{detect, text, ParsedInput, Warning};
 
@@ -61,7 +62,29 @@ impl Input {
     /// A line that holds U+FFFD gets a warning: it is what a lossy decoding
     /// leaves of bytes that were not UTF-8, so the line is not what was pasted.
     pub fn parse(name: &str, text: &str) -> Input {
-        let blanked = pem::blank_private_keys(text);
+        pause::run_to_end(Input::parse_pausing(name, text, &mut NoPause))
+    }
+
+    /// Parses as [`Input::parse`] does, and awaits `pause` every
+    /// [`pause::LINES_PER_PAUSE`] lines of each pass over the lines.
+    pub async fn parse_pausing(name: &str, text: &str, pause: &mut impl Pause) -> Input {
+        // One pass over the text finds whether it has a private key's marker or a
+        // U+FFFD. Nearly every paste has neither, and then the scans for them are skipped.
+        let markers: Vec<(&str, usize)> = pem::PRIVATE_KEY_MARKERS
+            .iter()
+            .copied()
+            .chain([("PRIVATE KEY-----", 6), ("\u{FFFD}", 0)])
+            .collect();
+        let marked = text::contains_any(text, &markers);
+        let blanked = if marked {
+            pem::blank_private_keys(text)
+        } else {
+            pem::BlankedKeys {
+                text: std::borrow::Cow::Borrowed(text),
+                private_keys: Vec::new(),
+                lines: Vec::new(),
+            }
+        };
         let text: &str = &blanked.text;
         let mut line_starts = if text.is_empty() { Vec::new() } else { vec![0] };
         line_starts.extend(text::newlines(text).map(|index| index + 1));
@@ -69,9 +92,8 @@ impl Input {
             // A final line break ends the last line; it does not start a new one.
             line_starts.pop();
         }
-        let mut parsed = detect::parse_input(name, text);
-        // One search of the whole text spares a search per line in nearly every paste.
-        let replaced = text.contains('\u{FFFD}').then(|| {
+        let mut parsed = detect::parse_input_pausing(name, text, line_starts.len(), pause).await;
+        let replaced = (marked && text.contains('\u{FFFD}')).then(|| {
             text.lines().position(|line| line.contains('\u{FFFD}')).map(|index| index + 1)
         });
         if let Some(line) = replaced.flatten() {
@@ -83,8 +105,11 @@ impl Input {
             parsed.warnings.insert(position, warning);
         }
         // Each block starts on a line with `PRIVATE KEY-----`.
-        let mut private_key_blocks =
-            if text.contains("PRIVATE KEY-----") { private_key_blocks(text) } else { Vec::new() };
+        let mut private_key_blocks = if marked && text.contains("PRIVATE KEY-----") {
+            private_key_blocks(text)
+        } else {
+            Vec::new()
+        };
         private_key_blocks.extend(&blanked.lines);
         Input {
             parsed,

@@ -148,6 +148,19 @@ pub struct BlankedKeys<'a> {
     pub lines: Vec<(usize, usize)>,
 }
 
+/// The texts that every private key [`blank_private_keys`] removes contains one of,
+/// each with the position of a byte of it that is rare in pastes, for a search that
+/// looks for those bytes first.
+pub(crate) const PRIVATE_KEY_MARKERS: &[(&str, usize)] = &[
+    // The `E` of `BEGIN`.
+    (BEGIN, 6),
+    // The `J` of the base64 of `-----BEGIN`.
+    (ENCODED_BEGIN, 11),
+    // Every key dump of `openssl pkey -text` contains one of these two.
+    ("Private-Key:", 8),
+    ("privateExponent:", 7),
+];
+
 /// Removes every PEM private key from `text`, wherever its line breaks went.
 ///
 /// A key runs from `-----BEGIN … PRIVATE KEY-----` to the next `-----END …-----`

@@ -26,6 +26,57 @@ pub(crate) fn newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// Whether `text` contains one of `needles`. Each needle comes with the position of
+/// one of its bytes that is rare in pastes, its anchor. One pass looks at 8-byte words
+/// for the anchors, and only a word with one is compared with the needles.
+pub(crate) fn contains_any(text: &str, needles: &[(&str, usize)]) -> bool {
+    let bytes = text.as_bytes();
+    let mut anchors: Vec<u8> =
+        needles.iter().filter_map(|(needle, at)| needle.as_bytes().get(*at).copied()).collect();
+    anchors.sort_unstable();
+    anchors.dedup();
+    // A fixed set of four lets the compiler unroll the test of each word. A repeated
+    // anchor marks nothing new.
+    let set: Option<[u8; 4]> = match anchors.as_slice() {
+        [] => return false,
+        &[a] => Some([a; 4]),
+        &[a, b] => Some([a, b, b, b]),
+        &[a, b, c] => Some([a, b, c, c]),
+        &[a, b, c, d] => Some([a, b, c, d]),
+        _ => None,
+    };
+    let marks = |word: u64| match set {
+        Some([a, b, c, d]) => {
+            bytes_equal(word, a)
+                | bytes_equal(word, b)
+                | bytes_equal(word, c)
+                | bytes_equal(word, d)
+        }
+        // More anchors: every word is compared.
+        None => HIGH_BITS,
+    };
+    let found_at = |position: usize| {
+        needles.iter().any(|(needle, at)| {
+            let needle = needle.as_bytes();
+            bytes.get(position) == needle.get(*at)
+                && position
+                    .checked_sub(*at)
+                    .and_then(|start| bytes.get(start..))
+                    .is_some_and(|tail| tail.starts_with(needle))
+        })
+    };
+    let mut start = 0;
+    while start < bytes.len() {
+        start += first_marked_word(bytes.get(start..).unwrap_or_default(), marks);
+        let end = (start + 8).min(bytes.len());
+        if (start..end).any(found_at) {
+            return true;
+        }
+        start = end;
+    }
+    false
+}
+
 /// Iterator of [`split_lines`].
 #[derive(Clone, Debug)]
 pub struct LineSplit<'a> {
@@ -703,6 +754,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn contains_any_matches_contains() {
+        let needles = [("-----BEGIN ", 6), ("Private-Key:", 8), ("\u{FFFD}", 0)];
+        let texts = [
+            "",
+            "cluster.a.ssl.ciphers.ECDHE-RSA-AES128-GCM-SHA256: 1",
+            "-----BEGIN CERTIFICATE-----",
+            "x-----BEGIN",
+            "EEEEEEEEEEEEEEEEE-----BEGIN ",
+            "Private-Key: (2048 bit)",
+            "Private-Ke",
+            "a\u{FFFD}b",
+            "é\u{FFFC}",
+        ];
+        for text in texts {
+            for pad in 0..9 {
+                let padded = format!("{}{text}", "a".repeat(pad));
+                let expected = needles.iter().any(|(needle, _)| padded.contains(needle));
+                assert_eq!(contains_any(&padded, &needles), expected, "{padded:?}");
+            }
+        }
+        for (marker, at) in crate::evidence::pem::PRIVATE_KEY_MARKERS {
+            let anchor = marker.as_bytes().get(*at).copied();
+            assert!(anchor.is_some_and(|byte| byte.is_ascii_uppercase()), "{marker}");
+            assert!(contains_any(&format!("a\n{marker}\n"), &[(marker, *at)]), "{marker}");
+        }
+        let many = [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("é", 0)];
+        assert!(contains_any("xxxxxxxxxxé", &many));
+        assert!(!contains_any("xxxxxxxxxxx", &many));
     }
 
     #[test]
