@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+use super::pause::{self, NoPause, Pass, Pause, Progress};
 use super::{
     access_log, certs, envoy_log, other, pem, stats, target_group, text, InputKind, ParsedInput,
     Part, Records, Warning,
@@ -83,6 +84,18 @@ impl Class {
 /// `name` is carried into the result (a file name or a label such as `paste 1`); the
 /// kind is decided from the content only.
 pub fn parse_input(name: &str, text: &str) -> ParsedInput {
+    pause::run_to_end(parse_input_pausing(name, text, 0, &mut NoPause))
+}
+
+/// Parses as [`parse_input`] does, and awaits `pause` every
+/// [`pause::LINES_PER_PAUSE`] lines of each pass. `lines_total`, the number of
+/// lines of `text`, only goes into the progress that `pause` receives.
+pub async fn parse_input_pausing(
+    name: &str,
+    text: &str,
+    lines_total: usize,
+    pause: &mut impl Pause,
+) -> ParsedInput {
     let mut warnings = Vec::new();
     let text = check_encoding(text, &mut warnings);
 
@@ -105,7 +118,10 @@ pub fn parse_input(name: &str, text: &str) -> ParsedInput {
     let mut lines: Vec<Cow<'_, str>> = Vec::new();
     // The `": "` of each line that is a stat as pasted, which needs no cleanup.
     let mut stat_colons: Vec<Option<usize>> = Vec::new();
-    for (line, plain) in text::split_plain_lines(text) {
+    for (index, (line, plain)) in text::split_plain_lines(text).enumerate() {
+        if pause::is_due(index) {
+            pause.pause(Progress { pass: Pass::Detection, lines_read: index, lines_total }).await;
+        }
         let colon = plain_stat_colon(plain, line);
         lines.push(if colon.is_some() { Cow::Borrowed(line) } else { text::clean_line(line) });
         stat_colons.push(colon);

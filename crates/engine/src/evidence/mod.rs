@@ -11,6 +11,7 @@ pub mod detect;
 pub mod envoy_log;
 pub mod messages;
 pub mod other;
+pub mod pause;
 pub mod pem;
 pub mod stats;
 pub mod target_group;
