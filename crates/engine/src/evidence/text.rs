@@ -26,7 +26,7 @@ pub(crate) fn newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// Whether `text` contains one of `needles`. Each needle comes with the position of
+/// Checks whether `text` contains one of `needles`. Each needle comes with the position of
 /// one of its bytes that is rare in pastes, its anchor. One pass looks at 8-byte words
 /// for the anchors, and only a word with one is compared with the needles.
 pub(crate) fn contains_any(text: &str, needles: &[(&str, usize)]) -> bool {
@@ -35,6 +35,7 @@ pub(crate) fn contains_any(text: &str, needles: &[(&str, usize)]) -> bool {
         needles.iter().filter_map(|(needle, at)| needle.as_bytes().get(*at).copied()).collect();
     anchors.sort_unstable();
     anchors.dedup();
+
     // A fixed set of four lets the compiler unroll the test of each word. A repeated
     // anchor marks nothing new.
     let set: Option<[u8; 4]> = match anchors.as_slice() {
@@ -55,6 +56,7 @@ pub(crate) fn contains_any(text: &str, needles: &[(&str, usize)]) -> bool {
         // More anchors: every word is compared.
         None => HIGH_BITS,
     };
+
     let found_at = |position: usize| {
         needles.iter().any(|(needle, at)| {
             let needle = needle.as_bytes();
@@ -65,6 +67,7 @@ pub(crate) fn contains_any(text: &str, needles: &[(&str, usize)]) -> bool {
                     .is_some_and(|tail| tail.starts_with(needle))
         })
     };
+
     let mut start = 0;
     while start < bytes.len() {
         start += first_marked_word(bytes.get(start..).unwrap_or_default(), marks);
@@ -309,7 +312,7 @@ pub(crate) fn split_name_value(line: &str) -> Option<(&str, &str)> {
 
 /// Splits text into lines as [`split_lines`] does, and returns with each line the
 /// position of its `": "` when it is a `name: value` line that [`clean_line`],
-/// [`shell_command`] and [`strip_quote_prefix`] leave as it is and that holds no PEM
+/// [`shell_command`] and [`strip_quote_prefix`] leave as it is and that contains no PEM
 /// marker. Such a line is printable ASCII without `$ # % > ^ /` or `--`. It starts
 /// with a letter other than the `D` of curl's `Dload` and ends with a visible
 /// character. Its first `:` is the one before the space, its name has no space, and
@@ -443,6 +446,7 @@ fn plain_word(
         | one_of(b'>')
         | one_of(b'^')
         | one_of(b'/');
+
     let mut marked = one_of(b'-');
     if colon.is_none() {
         marked |= one_of(b':') | one_of(b' ');
@@ -459,6 +463,7 @@ fn plain_word(
         // Only the marks before the line end are exact and belong to the line.
         marked &= (1u64 << (offset * 8)).wrapping_sub(1);
     }
+
     // Each mark is the high bit of its byte, so the marked bytes are visited in order.
     while marked != 0 {
         let position = start + (marked.trailing_zeros() / 8) as usize;
@@ -484,7 +489,7 @@ fn plain_word(
     Some(end)
 }
 
-/// Whether one of [`GREP_FILE_EXTENSIONS`] may end right before byte `end`, looking
+/// Tells whether one of [`GREP_FILE_EXTENSIONS`] may end right before byte `end`, looking
 /// first for the dot 4 to 6 bytes back that each of them starts with.
 #[inline(always)]
 fn may_end_extension(bytes: &[u8], end: usize) -> bool {

@@ -242,7 +242,7 @@ pub(crate) fn is_gauge_name(name: &str) -> bool {
         Some(dot) => name.get(dot + 1..).unwrap_or_default(),
         None => name,
     };
-    // Grouping asks this of every stat of a dump, and a length compares faster than text.
+    // Grouping calls this for every stat of a dump, and lengths compare faster than text.
     let listed = GAUGE_SEGMENTS
         .binary_search_by(|gauge| gauge.len().cmp(&last.len()).then_with(|| gauge.cmp(&last)))
         .is_ok();

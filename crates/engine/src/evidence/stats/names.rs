@@ -217,7 +217,7 @@ pub(crate) fn starts_cluster_stat(relative: &str) -> bool {
         return relative == "default.total_match_count";
     }
     // Single-segment stats such as `upstream_cx_total` are the most common, so their
-    // prefixes are tried first. Grouping asks this of nearly every stat of a dump, so
+    // prefixes are tried first. Grouping calls this for nearly every stat of a dump, so
     // the first bytes are compared before the text.
     let first = segment.as_bytes().first();
     (!dotted
