@@ -6,7 +6,7 @@
 // can stop that server or change its files without touching the other tests.
 
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -250,7 +250,10 @@ test('file URL gets no service worker', async ({ newPage }) => {
   // check of the URL scheme keeps it from fetching and registering.
   const folder = await mkdtemp(join(tmpdir(), 'meshtls-file-'));
   try {
-    await cp(join(DIST, 'register-sw.js'), join(folder, 'register-sw.js'));
+    // dist/ holds register-sw.js only under trunk's hashed name.
+    const built = (await readdir(DIST)).find((file) => /^register-sw-[0-9a-f]+\.js$/.test(file));
+    assert.ok(built, `no register-sw-<hash>.js in ${DIST}`);
+    await cp(join(DIST, built), join(folder, 'register-sw.js'));
     await writeFile(join(folder, 'index.html'), '<!doctype html><title>file</title><script src="register-sw.js"></script>');
     const page = await newPage();
     const messages = [];
