@@ -176,3 +176,9 @@ pub fn performance_measure(name: &str, start: &str) {
         performance.clear_marks_with_mark_name(start);
     }
 }
+
+/// Returns the time in milliseconds since the page started, from the
+/// Performance API, or 0 without it.
+pub fn performance_now() -> f64 {
+    window().and_then(|w| w.performance()).map_or(0.0, |performance| performance.now())
+}

@@ -8,10 +8,12 @@
 //! order in which the evidence was given.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use meshtls_engine::evidence::pause::{Pause, Progress};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -25,11 +27,21 @@ use crate::state::Wizard;
 /// estimated 80 ms. That is under 100 ms, the usual guideline for a response
 /// to input that still feels immediate.
 ///
-/// NOTE: each stage is one task, so the page still pauses for the length of
-/// the longest stage, the parse (about 2 s for 40 MB). Only parsing in a Web
-/// Worker would remove that pause, and it would need the parsed inputs, which
-/// the report, certificate and counter views read, to cross to the page.
+/// NOTE: the parse hands the main thread back to the browser every
+/// [`WORK_SLICE_MS`], but key removal, diagnosis and drawing each run as one
+/// task, so the page still pauses for the longest of them. Only a Web Worker
+/// would remove that pause, and it would need the parsed inputs, which the
+/// report, certificate and counter views read, to cross to the page.
 pub const BUSY_THRESHOLD_BYTES: usize = 512 * 1024;
+
+/// Longest stretch of parsing before the browser gets the main thread back.
+/// The long tasks API counts a task of 50 ms or more as one in which the page
+/// could not respond, so a slice stays below that.
+const WORK_SLICE_MS: f64 = 30.0;
+
+/// User Timing names of the parse, which the performance budget script sums.
+const PARSE_MEASURE: &str = "meshtls:parse";
+const PARSE_MARK: &str = "meshtls:parse:start";
 
 /// The origin of a piece of evidence: a paste, a file or session storage.
 pub enum Source {
@@ -73,20 +85,7 @@ pub enum Stage {
     Drawing,
 }
 
-impl Stage {
-    /// Position of the stage for the progress bar, out of [`Stage::COUNT`].
-    fn position(self) -> u32 {
-        match self {
-            Stage::Waiting => 0,
-            Stage::RemovingKeys => 1,
-            Stage::Parsing => 2,
-            Stage::Diagnosing => 3,
-            Stage::Drawing => 4,
-        }
-    }
-
-    const COUNT: u32 = 5;
-}
+impl Stage {}
 
 /// One piece of evidence in the queue, as the busy notice shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +97,8 @@ pub struct BusyItem {
     pub stage: Stage,
     /// Lines of the text, known once private keys are removed.
     pub lines: Option<usize>,
+    /// Share of the parse done, in thousandths, while parsing.
+    parse_permille: u32,
 }
 
 impl BusyItem {
@@ -114,13 +115,16 @@ impl BusyItem {
         format!("Reading {}: {stage}.", self.label)
     }
 
-    /// Returns the progress bar's value, out of [`BusyItem::progress_max`].
+    /// Returns the progress bar's value in percent. Parsing, the longest
+    /// stage, takes the range from 10 to 80 in proportion to its progress.
     pub fn progress(&self) -> u32 {
-        self.stage.position()
-    }
-
-    pub fn progress_max() -> u32 {
-        Stage::COUNT
+        match self.stage {
+            Stage::Waiting => 0,
+            Stage::RemovingKeys => 5,
+            Stage::Parsing => 10 + 70 * self.parse_permille.min(1000) / 1000,
+            Stage::Diagnosing => 85,
+            Stage::Drawing => 95,
+        }
     }
 }
 
@@ -170,8 +174,15 @@ impl Busy {
             self.restoring.update(|count| *count += 1);
         }
         let label = format!("{} ({})", source.label(), megabytes(source.bytes()));
-        self.items
-            .update(|items| items.push(BusyItem { id, label, stage: Stage::Waiting, lines: None }));
+        self.items.update(|items| {
+            items.push(BusyItem {
+                id,
+                label,
+                stage: Stage::Waiting,
+                lines: None,
+                parse_permille: 0,
+            })
+        });
         self.queue.update_value(|queue| queue.push_back(Job { id, source }));
 
         if !self.running.get_value() {
@@ -207,9 +218,12 @@ impl Busy {
         after_next_paint().await;
         let paste = prepare(wizard, source);
 
-        self.set_stage(id, Stage::Parsing, Some(paste.text.lines().count()));
+        self.set_stage(id, Stage::Parsing, Some(count_lines(&paste.text)));
         after_next_paint().await;
-        let input = wizard.parse(&paste);
+        let mut pause = BrowserPause { busy: self, id, slice_start: browser::performance_now() };
+        browser::performance_mark(PARSE_MARK);
+        let input = wizard.parse_pausing(&paste, &mut pause).await;
+        browser::performance_measure(PARSE_MEASURE, PARSE_MARK);
 
         self.set_stage(id, Stage::Diagnosing, None);
         after_next_paint().await;
@@ -237,6 +251,37 @@ impl Busy {
     }
 }
 
+/// Hands the main thread back to the browser during a parse, after each
+/// [`WORK_SLICE_MS`] of work, and shows how far the parse got. Each slice is
+/// its own `meshtls:parse` measure, so the measures leave the pauses out.
+struct BrowserPause {
+    busy: Busy,
+    id: u64,
+    slice_start: f64,
+}
+
+impl Pause for BrowserPause {
+    fn pause(&mut self, progress: Progress) -> impl Future<Output = ()> {
+        let due = browser::performance_now() - self.slice_start >= WORK_SLICE_MS;
+        if due {
+            browser::performance_measure(PARSE_MEASURE, PARSE_MARK);
+            self.busy.items.update(|items| {
+                if let Some(item) = items.iter_mut().find(|item| item.id == self.id) {
+                    item.parse_permille = progress.permille();
+                }
+            });
+        }
+        let slice_start = &mut self.slice_start;
+        async move {
+            if due {
+                next_task().await;
+                browser::performance_mark(PARSE_MARK);
+                *slice_start = browser::performance_now();
+            }
+        }
+    }
+}
+
 fn read_at_once(wizard: Wizard, source: Source) {
     let paste = prepare(wizard, source);
     let input = wizard.parse(&paste);
@@ -249,6 +294,13 @@ fn prepare(wizard: Wizard, source: Source) -> SavedPaste {
         Source::File { name, bytes } => wizard.prepare_bytes(&name, bytes),
         Source::Restored(saved) => wizard.prepare_restored(saved),
     }
+}
+
+/// Counts lines as `str::lines` does, with a byte count of line feeds, which
+/// takes a fraction of the time of splitting a large text into lines.
+fn count_lines(text: &str) -> usize {
+    let feeds = text.bytes().filter(|byte| *byte == b'\n').count();
+    feeds + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 fn megabytes(bytes: usize) -> String {
@@ -284,6 +336,20 @@ async fn after_next_paint() {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Resolves in a new task, so the browser can handle input and draw a frame
+/// in between when one is due.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        set_timeout(
+            move || {
+                let _ = resolve.call0(&JsValue::NULL);
+            },
+            Duration::ZERO,
+        );
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Times `work` as a User Timing measure named `name`, which the performance
 /// budget script reads; the page never reads it back.
 pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
@@ -297,6 +363,14 @@ pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_lines_matches_str_lines() {
+        let texts = ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n", "\n\n", "é\nü"];
+        for text in texts {
+            assert_eq!(count_lines(text), text.lines().count(), "{text:?}");
+        }
+    }
 
     #[test]
     fn group_digits_cases() {

@@ -181,7 +181,7 @@ fn busy_row(item: &BusyItem) -> impl IntoView {
         <li data-testid="evidence-busy-item">
             <span>{item.describe()}</span>
             <progress
-                max=BusyItem::progress_max()
+                max="100"
                 value=item.progress()
                 aria-label=format!("Progress of {}", item.label)
             ></progress>

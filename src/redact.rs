@@ -5,7 +5,7 @@
 //! deleted but its line breaks stay, so the line numbers of the rest of the
 //! paste still match what the person pasted.
 
-use meshtls_engine::evidence::pem::blank_private_keys;
+use meshtls_engine::evidence::pem::{blank_private_keys, may_hold_private_key};
 
 /// Text with its private key blocks blanked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,9 @@ pub struct Redacted {
 /// key is blanked to the next BEGIN marker or to the end, because its tail is
 /// key material too.
 pub fn strip_private_keys(text: &str) -> Redacted {
+    if !may_hold_private_key(text) {
+        return Redacted { keys_removed: 0, text: text.to_string() };
+    }
     let blanked = blank_private_keys(text);
     Redacted { keys_removed: blanked.private_keys.len(), text: blanked.text.into_owned() }
 }

@@ -10,6 +10,7 @@ use meshtls_engine::config::Config;
 use meshtls_engine::diagnosis::{
     self, Code, Confidence, Diagnosis, Finding, Input, Options, Symptom as DiagnosisSymptom,
 };
+use meshtls_engine::evidence::pause::Pause;
 use meshtls_engine::evidence::text::decode_utf16_with_bom;
 use meshtls_engine::evidence::Warning;
 use meshtls_engine::tree::{EvidenceCode, Tree, Walker};
@@ -373,6 +374,16 @@ impl Wizard {
     /// Parses a prepared paste, timed as the User Timing measure `meshtls:parse`.
     pub fn parse(self, paste: &SavedPaste) -> Input {
         let mut input = timed("meshtls:parse", || Input::parse(&paste.name, &paste.text));
+        if let Some(line) = paste.invalid_utf8_line {
+            input.parsed.warnings.insert(0, Warning::at_line(line, INVALID_UTF8));
+        }
+        input
+    }
+
+    /// Parses a prepared paste as [`Wizard::parse`] does, awaiting `pause`
+    /// every few thousand lines.
+    pub async fn parse_pausing(self, paste: &SavedPaste, pause: &mut impl Pause) -> Input {
+        let mut input = Input::parse_pausing(&paste.name, &paste.text, pause).await;
         if let Some(line) = paste.invalid_utf8_line {
             input.parsed.warnings.insert(0, Warning::at_line(line, INVALID_UTF8));
         }

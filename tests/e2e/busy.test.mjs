@@ -34,6 +34,8 @@ async function pasteAndRecord(page, name) {
       const now = performance.now();
       const busy = document.querySelector('[data-testid="evidence-busy"]');
       if (busy) {
+        const bar = busy.querySelector('[data-testid="evidence-busy-item"] progress');
+        if (bar && (timeline.progress ??= []).at(-1) !== bar.value) timeline.progress.push(bar.value);
         const stage = busy.querySelector('[data-testid="evidence-busy-item"] span')?.textContent;
         if (stage && timeline.stages?.at(-1)?.text !== stage) {
           (timeline.stages ??= []).push({ text: stage, at: now });
@@ -52,6 +54,11 @@ async function pasteAndRecord(page, name) {
       }
     });
     observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    timeline.longTasks = [];
+    const longTaskObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) timeline.longTasks.push(Math.round(entry.duration));
+    });
+    longTaskObserver.observe({ type: 'longtask' });
 
     nameField.value = pasteName;
     nameField.dispatchEvent(new Event('input', { bubbles: true }));
@@ -67,6 +74,7 @@ async function pasteAndRecord(page, name) {
     }
     recording = false;
     observer.disconnect();
+    longTaskObserver.disconnect();
     timeline.ariaBusyAfter = section.getAttribute('aria-busy');
     timeline.kind = document.querySelector('[data-testid="evidence-item"]')?.dataset.kind ?? null;
     return timeline;
@@ -105,6 +113,13 @@ test('20 MB paste shows busy state first', async ({ server, newPage }) => {
     ['waiting for the evidence before it.', 'removing private keys.', 'parsing N lines.', 'diagnosing.', 'drawing the results.'],
   );
   assert.match(stageNames[2], /parsing 240,00\d lines/);
+
+  // The parse hands the main thread back to the browser as it goes, and the
+  // bar moves within the parse's share (10 to 80 percent).
+  const parseSteps = t.progress.filter((value) => value > 10 && value < 80);
+  assert.ok(parseSteps.length >= 2, `the bar moved during the parse: ${t.progress.join(', ')}`);
+  assert.deepEqual([...t.progress].sort((a, b) => a - b), t.progress, 'the bar never moves back');
+  console.log(`# 20 MB paste: long tasks ${t.longTasks.join(', ')} ms; progress ${t.progress.join(', ')}`);
   for (let index = 1; index < t.stages.length; index += 1) {
     const painted = t.frames.some((frame) => frame > t.stages[index - 1].at && frame < t.stages[index].at + 1000);
     assert.ok(painted, `a frame was drawn during "${stageNames[index - 1]}"`);

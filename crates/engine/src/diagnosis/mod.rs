@@ -21,7 +21,7 @@ use serde::Serialize;
 pub use findings::{Code, Family, Link, Severity, Spec};
 pub use rules::certificates::certificate_checks;
 
-use crate::evidence::pause::{self, NoPause, Pause};
+use crate::evidence::pause::{self, NoPause, Pass, Pause, Progress};
 use crate::evidence::pem::{self, PrivateKeyFound};
 use crate::evidence::{detect, text, ParsedInput, Warning};
 
@@ -92,7 +92,9 @@ impl Input {
             // A final line break ends the last line; it does not start a new one.
             line_starts.pop();
         }
-        let mut parsed = detect::parse_input_pausing(name, text, line_starts.len(), pause).await;
+        let lines_total = line_starts.len();
+        pause.pause(Progress { pass: Pass::Detection, lines_read: 0, lines_total }).await;
+        let mut parsed = detect::parse_input_pausing(name, text, lines_total, pause).await;
         let replaced = (marked && text.contains('\u{FFFD}')).then(|| {
             text.lines().position(|line| line.contains('\u{FFFD}')).map(|index| index + 1)
         });

@@ -127,6 +127,10 @@ pub async fn parse_input_pausing(
         stat_colons.push(colon);
         raw_lines.push(line);
     }
+    // Each step after the line loop reads every line again, so each starts
+    // after a pause point of its own.
+    let lines_read = lines.len();
+    pause.pause(Progress { pass: Pass::Detection, lines_read, lines_total }).await;
     let (classes, cleaned) = classify_lines(&lines, &stat_colons);
     // Lines that cleanup and quote removal left exactly as pasted: the text parser
     // would clean them again to no effect.
@@ -147,6 +151,7 @@ pub async fn parse_input_pausing(
             .map(|(line, colon)| if colon.is_some() { "" } else { line.as_ref() });
     warnings.extend(pem::text_dumps_without_pem(dump_lines, 1));
 
+    pause.pause(Progress { pass: Pass::Detection, lines_read, lines_total }).await;
     let mut parts = Vec::new();
     for range in &ranges {
         let first_line = range.start + 1;
@@ -157,7 +162,8 @@ pub async fn parse_input_pausing(
             let part = cleaned.get(range.start..=range.end).unwrap_or_default();
             let clean = unchanged.get(range.start..=range.end).unwrap_or_default();
             let colons = stat_colons.get(range.start..=range.end).unwrap_or_default();
-            wrap(stats::parse_text_lines(part, clean, colons, first_line), Records::Stats)
+            let parsed = stats::parse_text_lines(part, clean, colons, first_line, pause).await;
+            wrap(parsed, Records::Stats)
         } else {
             let part_text = join_lines(&cleaned, range.start, range.end);
             parse_part(range.kind, &part_text, first_line)

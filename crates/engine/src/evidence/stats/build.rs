@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use super::names::{self, ScopeKey};
 use super::{Scope, ScopeKind, Stat, StatKind, StatValue, Stats, StatsFormat};
+use crate::evidence::pause::{self, NoPause, Pass, Pause, Progress};
 use crate::evidence::Warning;
 
 /// A stat as a format parser read it, before grouping.
@@ -22,6 +23,16 @@ impl RawStat {
 
 /// Groups stats by scope and warns about a name that appears twice with two values.
 pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<Warning>) -> Stats {
+    pause::run_to_end(build_pausing(format, raws, warnings, &mut NoPause))
+}
+
+/// Groups as [`build`] does, and awaits `pause` every [`pause::LINES_PER_PAUSE`] stats.
+pub(crate) async fn build_pausing(
+    format: StatsFormat,
+    raws: Vec<RawStat>,
+    warnings: &mut Vec<Warning>,
+    pause: &mut impl Pause,
+) -> Stats {
     let known_clusters = known_clusters(&raws);
     let known: HashSet<&str> = known_clusters.iter().map(String::as_str).collect();
     let max_known_dots = known.iter().map(|name| dots(name)).max().unwrap_or(0);
@@ -32,7 +43,12 @@ pub(crate) fn build(format: StatsFormat, raws: Vec<RawStat>, warnings: &mut Vec<
     let mut last_cluster: Option<(String, usize)> = None;
     // Whether the name in `last_cluster` has no dot, kept to spare a scan per stat.
     let mut last_dotless = false;
-    for raw in raws {
+    let total = raws.len();
+    for (index, raw) in raws.into_iter().enumerate() {
+        if pause::is_due(index) {
+            let progress = Progress { pass: Pass::Grouping, lines_read: index, lines_total: total };
+            pause.pause(progress).await;
+        }
         let RawStat { stat, scope } = raw;
         // When no established cluster name has a dot, `names::classify` cuts a cluster
         // stat at its first dot and finds the previous stat's dotless cluster there, so

@@ -669,13 +669,14 @@ pub fn parse_text(text: &str, first_line: usize) -> (Stats, Vec<Warning>) {
 }
 
 /// Parses `/stats` plain text already split into lines by detection; see [`plain::parse_lines`].
-pub(crate) fn parse_text_lines(
+pub(crate) async fn parse_text_lines(
     lines: &[&str],
     unchanged: &[bool],
     stat_colons: &[Option<usize>],
     first_line: usize,
+    pause: &mut impl crate::evidence::pause::Pause,
 ) -> (Stats, Vec<Warning>) {
-    plain::parse_lines(lines, unchanged, stat_colons, first_line)
+    plain::parse_lines(lines, unchanged, stat_colons, first_line, pause).await
 }
 
 /// Parses `/stats?format=json` (also the bare `stats` array that `jq .stats` prints).

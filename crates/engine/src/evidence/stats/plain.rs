@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::build::{self, RawStat};
 use super::{Bucket, Histogram, Quantile, Stat, StatKind, StatValue, Stats, StatsFormat};
+use crate::evidence::pause::{self, NoPause, Pass, Pause, Progress};
 use crate::evidence::text;
 use crate::evidence::Warning;
 
@@ -14,7 +15,7 @@ const EXCERPT_CHARS: usize = 80;
 
 pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
     let lines: Vec<Cow<'_, str>> = text::split_lines(input).map(text::clean_line).collect();
-    parse_cleaned(&lines, &[], first_line)
+    pause::run_to_end(parse_cleaned(&lines, &[], first_line, &mut NoPause))
 }
 
 /// Parses lines that detection already split, as [`parse`] parses them joined by `\n`.
@@ -22,11 +23,13 @@ pub(crate) fn parse(input: &str, first_line: usize) -> (Stats, Vec<Warning>) {
 /// change nothing and is skipped. `stat_colons[i]` is the position of the `": "` of
 /// line `i` when detection found it a stat as pasted: a line without whitespace at
 /// either end, a prompt, or a `:` before that one.
-pub(crate) fn parse_lines(
+/// Awaits `pause` every [`pause::LINES_PER_PAUSE`] lines.
+pub(crate) async fn parse_lines(
     lines: &[&str],
     unchanged: &[bool],
     stat_colons: &[Option<usize>],
     first_line: usize,
+    pause: &mut impl Pause,
 ) -> (Stats, Vec<Warning>) {
     let lines: Vec<Cow<'_, str>> = lines
         .iter()
@@ -41,13 +44,14 @@ pub(crate) fn parse_lines(
             },
         )
         .collect();
-    parse_cleaned(&lines, stat_colons, first_line)
+    parse_cleaned(&lines, stat_colons, first_line, pause).await
 }
 
-fn parse_cleaned(
+async fn parse_cleaned(
     lines: &[Cow<'_, str>],
     stat_colons: &[Option<usize>],
     first_line: usize,
+    pause: &mut impl Pause,
 ) -> (Stats, Vec<Warning>) {
     let mut warnings = Vec::new();
     // Nearly every line of a dump is a stat, so one allocation is enough for all of
@@ -59,6 +63,11 @@ fn parse_cleaned(
 
     let mut index = 0;
     while let Some(line) = lines.get(index) {
+        if pause::is_due(index) {
+            let progress =
+                Progress { pass: Pass::Parsing, lines_read: index, lines_total: lines.len() };
+            pause.pause(progress).await;
+        }
         let number = first_line + index;
         let colon = stat_colons.get(index).copied().flatten();
         index += 1;
@@ -136,7 +145,7 @@ fn parse_cleaned(
         }
     }
 
-    let stats = build::build(StatsFormat::Text, raws, &mut warnings);
+    let stats = build::build_pausing(StatsFormat::Text, raws, &mut warnings, pause).await;
     (stats, warnings)
 }
 
