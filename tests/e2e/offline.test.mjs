@@ -250,7 +250,7 @@ test('file URL gets no service worker', async ({ newPage }) => {
   // check of the URL scheme keeps it from fetching and registering.
   const folder = await mkdtemp(join(tmpdir(), 'meshtls-file-'));
   try {
-    // dist/ holds register-sw.js only under trunk's hashed name.
+    // dist/ contains register-sw.js only under trunk's hashed name.
     const built = (await readdir(DIST)).find((file) => /^register-sw-[0-9a-f]+\.js$/.test(file));
     assert.ok(built, `no register-sw-<hash>.js in ${DIST}`);
     await cp(join(DIST, built), join(folder, 'register-sw.js'));

@@ -9,6 +9,7 @@
 //! the SANs that the admin `/certs` endpoint lists.
 
 mod chain;
+mod dn;
 pub mod names;
 mod problems;
 pub mod punycode;
@@ -198,8 +199,8 @@ impl Certificate {
         let der = der.get(..used).unwrap_or(der).to_vec();
 
         let tbs = &x509.tbs_certificate;
-        let subject = tbs.subject.to_string();
-        let issuer = tbs.issuer.to_string();
+        let subject = dn::format_name(&tbs.subject);
+        let issuer = dn::format_name(&tbs.issuer);
         let common_name =
             tbs.subject.iter_common_name().next().and_then(|cn| cn.as_str().ok()).map(String::from);
 
@@ -364,7 +365,7 @@ fn san_from_general_name(name: &GeneralName<'_>) -> SubjectAltName {
             Some(ip) => SubjectAltName::Ip(ip),
             None => SubjectAltName::Other(format!("IP:<{} bytes>", bytes.len())),
         },
-        other => SubjectAltName::Other(format!("{other}")),
+        other => SubjectAltName::Other(dn::format_general_name(other)),
     }
 }
 
