@@ -1,9 +1,10 @@
 //! The decision tree as data, and the walker that moves through it.
 //!
-//! The tree lives in `data/tree.json` and is compiled into the binary, so the page and
-//! the command-line tool walk the same content. Four symptoms start it; each walk ends
-//! at a [`Conclusion`] that names its finding code, the fix, the documentation anchor
-//! and the escalation. [`Walker`] keeps a person's answers keyed by step id, takes
+//! The tree lives in `data/tree.json`. `build.rs` packs it into a flat list of fields
+//! that is compiled into the binary (see `tree/packed.rs`), so the page and the
+//! command-line tool walk the same content without deserialising JSON at start-up.
+//! Four symptoms start it; each walk ends at a [`Conclusion`] that names its finding
+//! code, the fix, the documentation anchor and the escalation. [`Walker`] keeps a person's answers keyed by step id, takes
 //! answers from evidence (finding codes), and saves its state in a URL fragment.
 //!
 //! Editing the tree: `data/tree.json` has `symptoms` (each with a `start` node) and
@@ -17,6 +18,7 @@
 mod fragment;
 mod links;
 mod model;
+mod packed;
 mod validate;
 mod walker;
 
@@ -34,9 +36,6 @@ pub use model::{
 };
 pub use validate::{KnownNames, Problem, ProblemKind};
 pub use walker::{AnswerSource, GivenAnswer, Progress, WalkError, Walker};
-
-/// The tree compiled into the engine.
-const BUILTIN_JSON: &str = include_str!("../data/tree.json");
 
 /// The whole decision tree: its symptoms and its nodes, with an index by id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +80,9 @@ pub enum TreeError {
     Parse { line: usize, column: usize, message: String },
     /// The JSON parsed, but the tree breaks one or more structural rules.
     Invalid(Vec<Problem>),
+    /// The packed tree compiled into the engine could not be read, which means that
+    /// `build.rs` and `tree/packed.rs` disagree on its format.
+    Packed(String),
 }
 
 impl fmt::Display for TreeError {
@@ -96,6 +98,7 @@ impl fmt::Display for TreeError {
                 }
                 Ok(())
             }
+            TreeError::Packed(message) => write!(f, "decision tree: {message}"),
         }
     }
 }
@@ -103,12 +106,12 @@ impl fmt::Display for TreeError {
 impl std::error::Error for TreeError {}
 
 impl Tree {
-    /// Parses the tree compiled into the engine once, and checks its structure.
+    /// Reads the tree compiled into the engine once, and checks its structure.
     pub fn builtin() -> Result<&'static Tree, TreeError> {
         static BUILTIN: OnceLock<Result<Tree, TreeError>> = OnceLock::new();
         BUILTIN
             .get_or_init(|| {
-                let tree = Tree::from_json(BUILTIN_JSON)?;
+                let tree = packed::read_tree(packed::BUILTIN_PACKED).map_err(TreeError::Packed)?;
                 let problems = tree.validate();
                 if problems.is_empty() {
                     Ok(tree)
