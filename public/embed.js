@@ -13,8 +13,11 @@
 //   {type: "meshtls:height-request"} posts the height again, and
 //   {type: "meshtls:theme", theme: "light"|"dark"|"auto", vars: {"--accent": "#0b57b8"}}
 //   forces a color scheme and sets the page's CSS custom properties.
-// - `theme=light|dark` and `var-<name>=<value>` (e.g. var-accent=%23b00020) in
-//   the URL do the same before the first paint.
+// - `theme=light|dark|auto` and `var-<name>=<value>` (e.g. var-accent=%23b00020)
+//   in the URL do the same before the first paint, but only inside a frame,
+//   with or without a valid `parent`. At the top level of a tab they are
+//   ignored: there a crafted link, not a host page, would restyle the page
+//   (var-text equal to var-bg hides the text).
 //
 // Loaded in <head> as a classic script, so the attribute is set before the
 // body is drawn; a file, not inline, for the page's Content Security Policy.
@@ -31,6 +34,8 @@
 
   const HEIGHT_MESSAGE = 'meshtls:height';
   const framed = window.parent !== window;
+  // Custom properties the last theme set inline, which the next one removes.
+  let applied = [];
   const parentOrigin = originOf(params.get('parent'));
   const canPost = framed && parentOrigin !== null && parentMatches(parentOrigin);
   let lastHeight = -1;
@@ -42,14 +47,21 @@
     console.warn('meshtls embed: no `parent` origin in the URL; the height is not posted');
   }
 
-  // Theme from the URL, as soon as the page's stylesheet is there.
+  // Theme from the URL, as soon as the page's stylesheet is there. The page
+  // that frames the wizard chooses its URL and can cover it anyway, so
+  // `parent` is not needed. A link opened at the top level must not restyle
+  // the page.
   const urlVars = {};
   for (const [key, value] of params) {
     if (key.startsWith('var-')) urlVars[`--${key.slice(4)}`] = value;
   }
   const urlTheme = params.get('theme');
   if (urlTheme !== null || Object.keys(urlVars).length > 0) {
-    whenStyled(() => applyTheme(urlTheme, urlVars));
+    if (framed) {
+      whenStyled(() => applyTheme(urlTheme, urlVars));
+    } else {
+      console.warn('meshtls embed: `theme` and `var-<name>` apply only inside a frame; ignored at the top level');
+    }
   }
 
   if (!framed || parentOrigin === null) return;
@@ -152,8 +164,6 @@
 
   // Theme: the names a host may set are the custom properties the page's
   // stylesheets declare on :root, so the list follows style/ by itself.
-  let applied = [];
-
   function applyTheme(theme, vars) {
     const declared = rootDeclarations();
     for (const name of applied) root.style.removeProperty(name);
@@ -172,6 +182,8 @@
       root.setAttribute('data-theme', theme);
     } else if (theme === 'auto') {
       root.removeAttribute('data-theme');
+    } else if (theme !== null) {
+      console.warn(`meshtls embed: theme ${JSON.stringify(theme)} is not light, dark or auto; ignored`);
     }
 
     if (vars && typeof vars === 'object') {

@@ -180,3 +180,67 @@ test('theme messages from the host apply', async ({ server, newPage }) => {
     assert.equal(await background(), light);
   });
 });
+
+// The wizard in an iframe that the test adds to the host page, with `query`
+// after its URL. Returns the iframe's frame once the app has started.
+async function addWizardFrame(page, server, id, query) {
+  await page.evaluate(
+    ([frameId, url]) => {
+      const iframe = document.createElement('iframe');
+      iframe.id = frameId;
+      iframe.title = 'wizard opened with a theme in its URL';
+      iframe.src = url;
+      document.body.append(iframe);
+    },
+    [id, `${server.url}index.html?${query}`],
+  );
+  const frame = page.frameLocator(`#${id}`);
+  await frame.locator('[data-testid^="symptom-"]').first().waitFor({ timeout: 30_000 });
+  return frame;
+}
+
+async function rootStyle(html) {
+  return html.evaluate((root) => ({
+    theme: root.getAttribute('data-theme'),
+    accent: root.style.getPropertyValue('--accent'),
+    text: root.style.getPropertyValue('--text'),
+    colorScheme: root.style.getPropertyValue('color-scheme'),
+  }));
+}
+
+test('URL theme applies in a frame without parent', async ({ server, newPage }) => {
+  await withHost(async (host) => {
+    const page = await newPage({ colorScheme: 'light' });
+    await page.goto(`${host.url}embed-example.html?src=${encodeURIComponent(`${server.url}index.html`)}`);
+    // Without `parent`, and with one that is not the host's: the framing
+    // page chose the URL, so the theme in it applies either way.
+    for (const [id, parent] of [
+      ['no-parent', ''],
+      ['wrong-parent', `&parent=${encodeURIComponent('https://docs.example.com')}`],
+    ]) {
+      const frame = await addWizardFrame(page, server, id, `embed=1&theme=dark&var-accent=%23b00020${parent}`);
+      const style = await rootStyle(frame.locator('html'));
+      assert.equal(style.theme, 'dark', `${id}: data-theme`);
+      assert.equal(style.colorScheme, 'dark', `${id}: color-scheme`);
+      assert.equal(style.accent, '#b00020', `${id}: --accent`);
+    }
+  });
+});
+
+test('URL theme is ignored at the top level', async ({ server, newPage }) => {
+  const page = await newPage({ colorScheme: 'light' });
+  const warnings = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'warning') warnings.push(msg.text());
+  });
+  // A crafted link that would hide the text.
+  await page.goto(`${server.url}?embed=1&theme=dark&var-text=%23fff&var-bg=%23fff`);
+  await page.locator('[data-testid^="symptom-"]').first().waitFor({ timeout: 30_000 });
+  const style = await rootStyle(page.locator('html'));
+  assert.deepEqual(style, { theme: null, accent: '', text: '', colorScheme: '' });
+  assert.equal(await page.locator('html').getAttribute('data-embed'), '', 'embed mode itself still applies');
+  assert.ok(
+    warnings.some((w) => w.includes('only inside a frame')),
+    `the wizard says why it ignores the theme: ${JSON.stringify(warnings)}`,
+  );
+});
