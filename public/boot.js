@@ -11,6 +11,10 @@
 // files index.html names, and a module this file imported would be missing
 // offline.
 
+// The static message of index.html for a browser that blocks this file. This
+// file runs, so it is not needed.
+document.getElementById('boot-message')?.remove();
+
 // Prefix of the sessionStorage keys the page writes (src/persist.rs).
 const STORAGE_PREFIX = 'meshtls.';
 // Set by the reload button and removed at the first click or key press
