@@ -66,3 +66,29 @@ test('text in other scripts wraps', async ({ server, newPage }) => {
   await page.locator('[data-testid="evidence-item"]').waitFor();
   await expectNoSidewaysScroll(page, 'odd paste');
 });
+
+// At 1280 px, with a symptom chosen, the findings sit in a column about 430 px
+// wide. A paste name beside each quoted line took two thirds of it, so the
+// line broke every 12 characters. The name now goes above the line.
+test('quoted lines keep the width at 1280 px', async ({ server, newPage }) => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await openApp(page, server);
+  await pasteEvidence(page, 'istio-cluster-tls-stats.txt', fixture('istio-cluster-tls-stats.txt'));
+  await page.locator('[data-testid="finding"][data-code="tls-in-use"]').first().waitFor();
+  await page.locator('[data-testid="symptom-tls-client-policy"]').click();
+  await page.locator('[data-testid="step"]').waitFor();
+
+  const lines = await page.locator('[data-testid="evidence-line"]').evaluateAll((elements) =>
+    elements
+      .filter((line) => line.getBoundingClientRect().width > 0)
+      .map((line) => ({
+        line: Math.round(line.getBoundingClientRect().width),
+        code: Math.round(line.querySelector('code').getBoundingClientRect().width),
+        reference: line.querySelector('.line-ref').textContent,
+      })),
+  );
+  assert.ok(lines.length > 0, 'the findings quote evidence lines');
+  for (const { line, code, reference } of lines) {
+    assert.ok(code >= line * 0.9, `${reference}: the quoted text is ${code} px of the line's ${line} px`);
+  }
+});
