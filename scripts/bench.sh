@@ -9,7 +9,17 @@
 # Builds dist/ in release first when it is missing, older than a source file,
 # or a debug build (trunk serve writes one there).
 #
-# Usage: scripts/bench.sh [--lines N] [--runs N] [--profile]   (defaults: 50000 lines, 3 runs)
+# Usage: scripts/bench.sh [--lines N] [--runs N] [--no-10x] [--dist DIR]
+#                         [--profile] [--profile-out FILE]
+#   --lines N          lines of the generated /stats dump (default 50000)
+#   --runs N           runs on that dump; the figure is their median (default 3)
+#   --no-10x           skips the single run on ten times the lines
+#   --dist DIR         measures the site in DIR instead of dist/ (dist/ is
+#                      still built first when it is stale)
+#   --profile          adds one run under the V8 sampling profiler
+#   --profile-out FILE profiles as --profile does and writes the V8 CPU
+#                      profile (.cpuprofile JSON) to FILE
+# Every option goes to tests/bench/bench.mjs as it is.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

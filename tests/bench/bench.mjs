@@ -137,7 +137,8 @@ async function reportSizes(dist) {
     console.log(`${name.padEnd(width)}  ${kib(body.length).padStart(11)}  gzip ${kib(gzipped).padStart(10)}${loaded.has(name) ? '  (loaded by the page)' : ''}`);
   }
   console.log(`\ntotal of ${files.length} files: ${kib(totalRaw)}, gzip ${kib(total)} (${total} bytes); budget ${kib(SIZE_BUDGET_BYTES)}: ${total <= SIZE_BUDGET_BYTES ? 'within' : 'OVER'}`);
-  console.log(`loaded by the page on first visit: gzip ${kib(totalLoaded)}\n`);
+  console.log(`loaded by the page on first visit: gzip ${kib(totalLoaded)}`);
+  console.log(`(the size budget is ${kib(SIZE_BUDGET_BYTES)} gzip for all files together; OVER marks a figure above it, not a failure)\n`);
   return { total, totalLoaded };
 }
 
@@ -344,7 +345,7 @@ function printRun(label, results) {
     const w = r.wizard;
     console.log(
       `run ${i + 1}: wizard ${ms(w.totalMs)} (paste ${ms(w.pasteMs)}, kind "${w.kind}" at ${ms(w.kindMs)}, ` +
-        `${w.findings.length} findings, painted at ${ms(w.paintedMs)}); JSON.parse ${ms(r.jsonParseMs)}; ` +
+        `${w.findings.length} findings of ${new Set(w.findings).size} codes, painted at ${ms(w.paintedMs)}); JSON.parse ${ms(r.jsonParseMs)}; ` +
         `ratio ${(w.totalMs / r.jsonParseMs).toFixed(2)}`,
     );
     console.log(
@@ -361,10 +362,29 @@ function printRun(label, results) {
   const engine = median(results.map((r) => engineMs(r.wizard)));
   const engineRatio = median(results.map((r) => engineMs(r.wizard) / r.jsonParseMs));
   const longestTask = median(results.map((r) => r.wizard.longestTaskMs));
-  console.log(`\nmedian: wizard ${ms(wizard)}, JSON.parse ${ms(parse)}, ratio (median of the runs) ${ratio.toFixed(2)}`);
+  console.log(
+    `\nmedian: wizard ${ms(wizard)}, JSON.parse ${ms(parse)}, ratio (median of the runs) ${ratio.toFixed(2)}; ` +
+      `ratio of these two medians ${(wizard / parse).toFixed(2)}`,
+  );
   console.log(`median: engine (parse + diagnose) ${ms(engine)}, ratio ${engineRatio.toFixed(2)}; longest task ${ms(longestTask)}`);
-  console.log(`findings: ${[...new Set(results[0].wizard.findings)].join(', ') || 'none'}\n`);
+  if (results.length > 1) {
+    console.log(
+      '        The ratio is the median of the per-run ratios above, not the median wizard time divided by the\n' +
+        '        median JSON.parse time. Each run\'s ratio compares two times taken moments apart in one page, which\n' +
+        '        a busy machine disturbs less, and the two medians may come from different runs.',
+    );
+  }
+  console.log(`finding codes (count in run 1): ${codeCounts(results[0].wizard.findings)}\n`);
   return { wizard, parse, ratio, engine, engineRatio, longestTask };
+}
+
+// Each distinct finding code with the number of findings of that code, in the
+// page's order: "tls-in-use (22), tls-not-in-use (1)".
+function codeCounts(codes) {
+  if (codes.length === 0) return 'none';
+  const counts = new Map();
+  for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
+  return [...counts].map(([code, count]) => `${code} (${count})`).join(', ');
 }
 
 // The engine's share of a paste: the page's User Timing measures of the parse
@@ -414,6 +434,13 @@ async function main() {
     }
 
     console.log('## Budget\n');
+    console.log('Each budget is a ratio to JSON.parse of the same statistics in Envoy\'s JSON format, timed in');
+    console.log(`the same page. "budget ${RATIO_BUDGET}" means the time from paste to findings is at most ${RATIO_BUDGET.toFixed(1)} x JSON.parse.`);
+    console.log(`"budget ${RATIO_BUDGET_10X}" at 10x means ten times the lines take at most ${RATIO_BUDGET_10X} x JSON.parse of the 1x data,`);
+    console.log('so the time grows about linearly. The budget\'s figure is the wizard line: the median of the');
+    console.log('per-run ratios. The engine line is the part of that time spent in the engine\'s parse and');
+    console.log('diagnosis, against the same budget. "OVER" marks a figure above its budget. It is a');
+    console.log('measurement, not a failure: this script exits 0 whatever the figures are.\n');
     const base = figures['1x'];
     const large = figures['10x'];
     if (base) {
