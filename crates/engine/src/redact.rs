@@ -20,7 +20,10 @@
 //!   A dotted name glued to `_` is part of an Envoy stat or extension name
 //!   (`cluster.cds_egress_...`, `ssl_socket.cc`) and is not a host.
 //! - Dotted quads after a `v` or before `-prod`, or after the word `version` or
-//!   `envoy`, are Envoy image versions (`v1.34.13.3-prod`), not addresses.
+//!   `envoy`, are Envoy image versions (`v1.34.13.3-prod`), not addresses. Before any
+//!   other dash and word (`10.44.3.2-a.log`) they are addresses.
+//! - An ARN in a file name ends before the `:<line>:` that quotes a line of the file,
+//!   so the name and its evidence lines share one placeholder.
 //! - `0.0.0.0`, loopback, the metadata addresses `169.254.169.254` and `169.254.170.2`,
 //!   netmasks, and the documentation ranges identify no one and keep their meaning:
 //!   `listener.0.0.0.0_15000` stays as it is ([`is_public_ipv4`]).
@@ -866,8 +869,9 @@ fn consider_ipv4(bytes: &[u8], start: usize, run_end: usize, found: &mut Vec<Fou
     if previous.is_ascii_alphanumeric() || (end == run_end && next.is_ascii_alphanumeric()) {
         return;
     }
-    // `1.34.13.3-prod`: an Envoy image tag.
-    if end == run_end && next == b'-' && at(bytes, run_end + 1).is_ascii_alphabetic() {
+    // `1.34.13.3-prod`: an App Mesh Envoy image tag. Other words after a dash
+    // are a file or pod name around an address (`10.44.3.2-a.log`).
+    if end == run_end && slice(bytes, run_end, run_end + 5).eq_ignore_ascii_case(b"-prod") {
         return;
     }
     if preceded_by(bytes, start, VERSION_CONTEXT_WORDS) {
@@ -1087,6 +1091,7 @@ fn scan_arns(bytes: &[u8], found: &mut Vec<Found>) {
         while index > resource_start && matches!(before(bytes, index), b'.' | b':') {
             index -= 1;
         }
+        index = without_line_reference(bytes, resource_start, index);
         if index == resource_start {
             continue;
         }
@@ -1108,6 +1113,24 @@ fn scan_arns(bytes: &[u8], found: &mut Vec<Found>) {
         }
         from = index;
     }
+}
+
+/// Returns the end of an ARN's resource without a final `:<digits>` that another `:`
+/// follows: the line number of a quoted evidence line (`role-arn:...:role-x.log:1: text`).
+/// A task definition's revision (`task-definition/web:3`) has no `:` after it and stays.
+fn without_line_reference(bytes: &[u8], resource_start: usize, end: usize) -> usize {
+    if at(bytes, end) != b':' {
+        return end;
+    }
+    let resource = slice(bytes, resource_start, end);
+    let Some(colon) = resource.iter().rposition(|&b| b == b':') else {
+        return end;
+    };
+    let digits = resource.get(colon + 1..).unwrap_or_default();
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return end;
+    }
+    resource_start + colon
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -102,6 +102,16 @@ redacts! {
         => "role arn:aws:iam::<account-1>:<arn-1>.";
     arn_in_json_string: r#""meshArn": "arn:aws:appmesh:eu-west-1:123456789012:mesh/shop""#
         => r#""meshArn": "arn:aws:appmesh:eu-west-1:<account-1>:<arn-1>""#;
+    ipv4_in_file_names: "10.44.3.2-a.log, a-10.44.3.2-b.log and orders-10.44.3.2.log"
+        => "<ip-1>-a.log, a-<ip-1>-b.log and orders-<ip-1>.log";
+    ipv4_file_name_with_line_reference: "- `10.44.3.2-a.log`: envoy-log\n10.44.3.2-a.log:1: text"
+        => "- `<ip-1>-a.log`: envoy-log\n<ip-1>-a.log:1: text";
+    arn_file_name_keeps_line_reference:
+        "- `role-arn:aws:iam::123456789012:role-x.log`: envoy-log\nrole-arn:aws:iam::123456789012:role-x.log:1: text"
+        => "- `role-arn:aws:iam::<account-1>:<arn-1>`: envoy-log\nrole-arn:aws:iam::<account-1>:<arn-1>:1: text";
+    arn_keeps_task_definition_revision:
+        "task arn:aws:ecs:us-east-1:123456789012:task-definition/web:3 started"
+        => "task arn:aws:ecs:us-east-1:<account-1>:<arn-1> started";
     arn_account_shared_with_text:
         "account 123456789012, mesh arn:aws:appmesh:us-east-1:123456789012:mesh/shop"
         => "account <account-1>, mesh arn:aws:appmesh:us-east-1:<account-1>:<arn-1>";
@@ -135,6 +145,7 @@ keeps! {
     netmask: "netmask 255.255.255.0";
     documentation_ranges: "192.0.2.45:8080 198.51.100.3 203.0.113.9 2001:db8::1";
     envoy_image_tag: "840364872350.dkr.ecr.us-west-2.amazonaws.com/aws-appmesh-envoy:v1.34.13.3-prod";
+    envoy_image_tag_without_v: "aws-appmesh-envoy:1.29.12.3-prod";
     version_after_word: "Envoy 1.34.13.3, version: 1.27.3.0, version=1.29.12.3";
     dotted_number_of_five_parts: "oid 1.3.6.1.4.1.311";
     app_mesh_cluster_stat: "cluster.cds_egress_online-store_product-details_http_8080.ssl.handshake: 3";
