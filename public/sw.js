@@ -32,8 +32,9 @@ const INDEX_URL = new URL('index.html', SCOPE).href;
 const RUNTIME_FILES = ['config.json'];
 
 // Attributes of index.html whose values are URLs of the site's own files:
-// src and href, and the data-glue and data-wasm of boot.js's script tag.
-const URL_ATTRIBUTE = /\s(?:src|href|data-glue|data-wasm)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+// src and href, and the data-glue and data-wasm of boot.js's script tag. The
+// value may be unquoted, as trunk's HTML minifier writes it in release builds.
+const URL_ATTRIBUTE = /\s(?:src|href|data-glue|data-wasm)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -109,7 +110,7 @@ async function fetchFile(url) {
 function assetUrls(html) {
   const urls = new Set();
   for (const match of html.matchAll(URL_ATTRIBUTE)) {
-    const raw = (match[1] ?? match[2] ?? '').trim();
+    const raw = (match[1] ?? match[2] ?? match[3] ?? '').trim();
     if (raw === '' || raw.startsWith('#') || raw.startsWith('data:')) continue;
     let url;
     try {

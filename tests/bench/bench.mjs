@@ -115,7 +115,8 @@ async function listFiles(dir) {
 // The files index.html names, plus config.json, which the page fetches.
 function loadedByPage(html) {
   const names = new Set(['index.html', 'config.json']);
-  for (const match of html.matchAll(/\s(?:src|href|data-glue|data-wasm)="\.\/([^"#?]+)"/g)) names.add(match[1]);
+  // Release builds minify index.html, which leaves most values unquoted.
+  for (const match of html.matchAll(/\s(?:src|href|data-glue|data-wasm)=("?)\.\/([^"#?\s>]+)\1/g)) names.add(match[2]);
   return names;
 }
 
