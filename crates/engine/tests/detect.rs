@@ -217,3 +217,34 @@ fn line_split_handles_every_line_end() {
     assert_eq!(split_lines("").count(), 0);
     assert_eq!(split_lines("\n\n").collect::<Vec<_>>(), vec!["", ""]);
 }
+
+/// Random bytes hold CR and LF by chance; the binary warning is the one that matters.
+#[test]
+fn binary_input_gets_no_line_end_warning() {
+    // A fixed xorshift sequence: 20 000 bytes with every value, CR and LF among them.
+    let mut state: u32 = 0x9e37_79b9;
+    let bytes: Vec<u8> = (0..20_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state.to_le_bytes()[0]
+        })
+        .collect();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    assert!(text.contains("\r\n"), "the test input has a CRLF");
+    let parsed = parse_input("binary.bin", &text);
+    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(warnings.iter().any(|w| w.contains("input looks binary")), "{warnings:#?}");
+    assert!(!warnings.iter().any(|w| w.contains("line ends are")), "{warnings:#?}");
+}
+
+#[test]
+fn crlf_text_gets_line_end_warning() {
+    let parsed = parse_input(
+        "stats.txt",
+        "cluster.a.ssl.handshake: 3\r\ncluster.a.ssl.connection_error: 0\r\n",
+    );
+    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(warnings.iter().any(|w| w.contains("line ends are CRLF")), "{warnings:#?}");
+}

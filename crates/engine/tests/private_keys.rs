@@ -429,3 +429,62 @@ fn blank_private_keys_cases() {
         );
     }
 }
+
+// ----- the finding's evidence and the warnings ---------------------------------------
+
+/// The finding's evidence line names the blanked lines and none of the key.
+#[test]
+fn evidence_names_blanked_lines() {
+    for key in &key_blocks() {
+        // "before", then BEGIN, the base64 lines and END, then "after".
+        let last = 2 + key.lines.len() + 1;
+        let (_, diagnosis) = check(&key.label, &multi_line(key), 1);
+        let evidence: Vec<String> = diagnosis
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::TlsPrivateKeyPasted)
+            .flat_map(|f| f.evidence.iter().map(|e| format!("{}:{} {}", e.input, e.line, e.text)))
+            .collect();
+        assert_eq!(
+            evidence,
+            [format!("{}:2 lines 2-{last}: private key, blanked", key.label)],
+            "{}",
+            key.label
+        );
+    }
+}
+
+#[test]
+fn evidence_of_one_line_key() {
+    let key = &key_blocks()[0];
+    let (_, diagnosis) = check("one line", &one_line_spaces(key), 1);
+    let finding = diagnosis.findings.iter().find(|f| f.code == Code::TlsPrivateKeyPasted);
+    let texts: Vec<&str> =
+        finding.iter().flat_map(|f| f.evidence.iter().map(|e| e.text.as_str())).collect();
+    assert_eq!(texts, ["line 1: private key, blanked"]);
+}
+
+/// A paste of only a key gets the key finding and no warning that it was empty
+/// or had Windows line ends.
+#[test]
+fn key_only_paste_has_no_warnings() {
+    for key in &key_blocks() {
+        for (form, text) in [
+            ("LF", format!("{}\n", key.joined("\n"))),
+            ("CRLF", format!("{}\r\n", key.joined("\r\n"))),
+            ("indented", format!("  {}\n\n", key.joined("\n  "))),
+        ] {
+            let name = format!("{} {form}", key.label);
+            let (input, _) = check(&name, &text, 1);
+            assert_eq!(input.parsed.warnings, [], "{name}");
+        }
+    }
+}
+
+/// A paste of blank lines without a key still gets the whitespace warning.
+#[test]
+fn blank_paste_still_warned() {
+    let input = Input::parse("blank", "\n  \n\n");
+    let warnings: Vec<String> = input.parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(warnings.iter().any(|w| w.contains("input holds only whitespace")), "{warnings:#?}");
+}

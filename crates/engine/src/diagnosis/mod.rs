@@ -19,7 +19,7 @@ use std::hash::Hash;
 use serde::Serialize;
 
 pub use findings::{Code, Family, Link, Severity, Spec};
-pub use rules::certificates::certificate_checks;
+pub use rules::certificates::{blanked_key_evidence, certificate_checks};
 
 use crate::evidence::pause::{self, NoPause, Pass, Pause, Progress};
 use crate::evidence::pem::{self, PrivateKeyFound};
@@ -95,6 +95,11 @@ impl Input {
         let lines_total = line_starts.len();
         pause.pause(Progress { pass: Pass::Detection, lines_read: 0, lines_total }).await;
         let mut parsed = detect::parse_input_pausing(name, text, lines_total, pause).await;
+        if !blanked.private_keys.is_empty() && text.trim().is_empty() {
+            // Only a key was pasted. The key finding reports it, and a warning that
+            // the input is empty or in Windows line ends would contradict it.
+            parsed.warnings.clear();
+        }
         let replaced = (marked && text.contains('\u{FFFD}')).then(|| {
             text.lines().position(|line| line.contains('\u{FFFD}')).map(|index| index + 1)
         });

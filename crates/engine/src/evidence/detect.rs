@@ -200,12 +200,15 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
 
     let ByteCounts { crlf, cr, lf, nul_line, nuls, suspicious, chars, long_lines } =
         count_bytes(text, true);
-    if cr > 0 && lf == 0 {
+    // Random bytes contain CR and LF by chance, so binary input gets only the
+    // binary warning below.
+    let binary = chars > 0 && suspicious * 100 > chars * BINARY_SHARE_PERCENT;
+    if !binary && cr > 0 && lf == 0 {
         warnings.push(Warning::at_line(
             1,
             "line ends are CR only (classic Mac OS); each CR is read as a line end",
         ));
-    } else if crlf > 0 {
+    } else if !binary && crlf > 0 {
         warnings.push(Warning::at_line(1, "line ends are CRLF (Windows); read as LF"));
     }
 
@@ -227,7 +230,7 @@ fn check_encoding<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
             ),
         ));
     }
-    if chars > 0 && suspicious * 100 > chars * BINARY_SHARE_PERCENT {
+    if binary {
         warnings.push(Warning::at_line(
             1,
             format!(

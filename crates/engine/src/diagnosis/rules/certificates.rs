@@ -246,19 +246,26 @@ fn trust_bundles_without_certificates(options: &Options, out: &mut Collector) {
     }
 }
 
-/// Evidence text for a private key, which is never quoted.
+/// Evidence text for a private key that the PEM reader skipped and that stays in
+/// the text, which is never quoted.
 const KEY_NOT_QUOTED: &str = "(private key, not repeated)";
 
 /// Reports each private key: those [`Input::parse`] removed from the text, and
 /// those the PEM reader found in forms that survive as text (a DER key file, an
 /// `openssl pkey -text` dump).
+///
+/// The evidence of a removed key is the range of lines it was blanked from,
+/// such as "lines 3-30: private key, blanked", and never any of its text.
 fn private_keys(inputs: &[Input], out: &mut Collector) {
     for input in inputs {
-        let removed = input.private_keys.iter().map(|key| (key, "it was removed before parsing"));
+        let removed = input.private_keys.iter().map(|key| {
+            let text = blanked_key_evidence(key.line, blanked_key_last_line(input, key.line));
+            (key, "it was removed before parsing", text)
+        });
         let read = pem_bundles(input)
             .flat_map(|bundle| &bundle.private_keys)
-            .map(|key| (key, "it was skipped"));
-        for (key, how) in removed.chain(read) {
+            .map(|key| (key, "it was skipped", KEY_NOT_QUOTED.to_string()));
+        for (key, how, text) in removed.chain(read) {
             out.add(
                 Finding::new(Code::TlsPrivateKeyPasted, Confidence::Confirmed)
                     .with_detail(format!(
@@ -268,10 +275,33 @@ fn private_keys(inputs: &[Input], out: &mut Collector) {
                     .with_evidence([EvidenceLine {
                         input: input.name().to_string(),
                         line: key.line,
-                        text: KEY_NOT_QUOTED.to_string(),
+                        text,
                     }]),
             );
         }
+    }
+}
+
+/// Returns the last line of the blanked block that starts at `first_line`, or
+/// `first_line` when no block starts there.
+fn blanked_key_last_line(input: &Input, first_line: usize) -> usize {
+    input
+        .private_key_blocks
+        .iter()
+        .filter(|(first, _)| *first == first_line)
+        .map(|(_, last)| *last)
+        .max()
+        .unwrap_or(first_line)
+        .max(first_line)
+}
+
+/// Formats the evidence text that replaces a private key: the lines it was
+/// blanked from, as in "lines 3-30: private key, blanked".
+pub fn blanked_key_evidence(first_line: usize, last_line: usize) -> String {
+    if last_line > first_line {
+        format!("lines {first_line}-{last_line}: private key, blanked")
+    } else {
+        format!("line {first_line}: private key, blanked")
     }
 }
 
