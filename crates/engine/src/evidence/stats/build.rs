@@ -1,6 +1,6 @@
 //! Grouping of parsed stats into scopes, shared by the three format parsers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::names::{self, ScopeKey};
 use super::{Scope, ScopeKind, Stat, StatKind, StatValue, Stats, StatsFormat};
@@ -34,7 +34,9 @@ pub(crate) async fn build_pausing(
     pause: &mut impl Pause,
 ) -> Stats {
     let known_clusters = known_clusters(&raws);
-    let known: HashSet<&str> = known_clusters.iter().map(String::as_str).collect();
+    let known: HashSet<&str> = known_clusters.iter().map(|(name, _)| name.as_str()).collect();
+    let expected: HashMap<&str, usize> =
+        known_clusters.iter().map(|(name, count)| (name.as_str(), *count)).collect();
     let max_known_dots = known.iter().map(|name| dots(name)).max().unwrap_or(0);
 
     let mut stats = Stats::empty(format);
@@ -75,7 +77,7 @@ pub(crate) async fn build_pausing(
                     Slot::Cluster(*position)
                 }
                 _ => {
-                    let slot = slot_for(&mut stats, key.clone(), from_prometheus);
+                    let slot = slot_for(&mut stats, key.clone(), from_prometheus, &expected);
                     if let (ScopeKey::Cluster(name), Slot::Cluster(position)) = (&key, &slot) {
                         last_dotless = !name.contains('.');
                         last_cluster = Some((name.to_string(), *position));
@@ -123,11 +125,13 @@ fn dots(name: &str) -> usize {
     name.bytes().filter(|byte| *byte == b'.').count()
 }
 
-/// Returns the cluster names that stats establish: a Prometheus cluster label, or a
-/// known cluster stat after the name.
-fn known_clusters(raws: &[RawStat]) -> Vec<String> {
-    let mut known: Vec<String> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
+/// Returns the cluster names that stats establish, a Prometheus cluster label or a
+/// known cluster stat after the name, each with the number of stats that name it.
+fn known_clusters(raws: &[RawStat]) -> Vec<(String, usize)> {
+    let mut known: Vec<(String, usize)> = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    // The position in `known` of `last`.
+    let mut last_position = 0;
     // The previous name established; the next stat of the same cluster names it again.
     let mut last: Option<&str> = None;
     // `last` when it has no dot, kept to spare a scan per stat.
@@ -152,10 +156,14 @@ fn known_clusters(raws: &[RawStat]) -> Vec<String> {
         };
         if let Some(name) = name {
             if last != Some(name) {
-                if seen.insert(name) {
-                    known.push(name.to_string());
-                }
+                last_position = *seen.entry(name).or_insert_with(|| {
+                    known.push((name.to_string(), 0));
+                    known.len() - 1
+                });
                 last_dotless = Some(name).filter(|name| !name.contains('.'));
+            }
+            if let Some((_, count)) = known.get_mut(last_position) {
+                *count += 1;
             }
             last = Some(name);
         }
@@ -172,7 +180,14 @@ enum Slot {
 }
 
 /// Finds the scope for a key, creating it on first use; allocates only for a new scope.
-fn slot_for(stats: &mut Stats, key: ScopeKey<&str>, from_prometheus: bool) -> Slot {
+/// `expected` is the number of stats of each known cluster, which a new cluster
+/// scope reserves room for.
+fn slot_for(
+    stats: &mut Stats,
+    key: ScopeKey<&str>,
+    from_prometheus: bool,
+    expected: &HashMap<&str, usize>,
+) -> Slot {
     match key {
         ScopeKey::Listener(address) => {
             if let Some(&position) = stats.listener_index.get(address) {
@@ -195,12 +210,11 @@ fn slot_for(stats: &mut Stats, key: ScopeKey<&str>, from_prometheus: bool) -> Sl
             let prefix = format!("cluster.{name}.");
             let decoded = names::decode_cluster_name(name);
             stats.max_cluster_dots = stats.max_cluster_dots.max(dots(name));
-            stats.clusters.push(Scope::new(
-                ScopeKind::Cluster(decoded),
-                name.to_string(),
-                prefix,
-                from_prometheus,
-            ));
+            let mut scope =
+                Scope::new(ScopeKind::Cluster(decoded), name.to_string(), prefix, from_prometheus);
+            // Growing a scope of large stats one doubling at a time copies them again each time.
+            scope.reserve(expected.get(name).copied().unwrap_or(0));
+            stats.clusters.push(scope);
             stats.cluster_index.insert(name.to_string(), stats.clusters.len() - 1);
             Slot::Cluster(stats.clusters.len() - 1)
         }

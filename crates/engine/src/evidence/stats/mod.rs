@@ -272,8 +272,22 @@ impl NameIndex {
         }
     }
 
+    /// Makes room for `names` more names without growing the table.
+    fn reserve(&mut self, names: usize) {
+        self.entries.reserve(names);
+        self.next.reserve(names);
+        let needed = ((self.entries.len() + names) * 2).next_power_of_two();
+        if needed > self.slots.len() {
+            self.rehash(needed);
+        }
+    }
+
     fn grow(&mut self) {
-        let capacity = (self.slots.len() * 2).max(16);
+        self.rehash((self.slots.len() * 2).max(16));
+    }
+
+    /// Rebuilds the table with `capacity` slots, a power of two.
+    fn rehash(&mut self, capacity: usize) {
         self.slots = vec![0; capacity];
         for entry_number in 0..self.entries.len() {
             if let Some(hash) = self.entries.get(entry_number).map(|entry| entry.hash) {
@@ -315,6 +329,12 @@ impl Scope {
             readings: HashMap::new(),
             from_prometheus,
         }
+    }
+
+    /// Makes room for `stats` more stats.
+    fn reserve(&mut self, stats: usize) {
+        self.stats.reserve(stats);
+        self.index.reserve(stats);
     }
 
     pub fn kind(&self) -> &ScopeKind {
