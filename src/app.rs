@@ -42,7 +42,7 @@ fn Wizard(
     history::sync_with_url(wizard);
     history::focus_new_steps(wizard);
     history::follow_findings(wizard);
-    portal::load(wizard);
+    let config_problems = portal::load(wizard);
 
     let product_name = move || wizard.config.with(|c| c.product_name.clone());
     Effect::new(move |_| {
@@ -63,6 +63,7 @@ fn Wizard(
             <button type="button" data-testid="clear-everything" on:click=move |_| wizard.clear_everything()>
                 "Clear everything"
             </button>
+            <portal::ConfigNotice problems=config_problems />
         </header>
         <main id="main" tabindex="-1">
             <SymptomChoice />

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use meshtls_engine::config::Config;
+use meshtls_engine::config::{Config, ConfigWarning};
 use meshtls_engine::tree::{DocLink, Links};
 
 use crate::browser;
@@ -15,7 +15,13 @@ const CONFIG_URL: &str = "./config.json";
 
 /// Reads `config.json` once; the built-in App Mesh defaults stay in force
 /// until it arrives, and for every field it gets wrong.
-pub fn load(wizard: Wizard) {
+///
+/// Returns the problems found, which [`ConfigNotice`] shows. Without the
+/// notice, a portal whose file is broken would send its readers to the App
+/// Mesh issue tracker without anyone noticing. A missing file (HTTP 404) is
+/// no problem, because the defaults are meant for that case.
+pub fn load(wizard: Wizard) -> RwSignal<Vec<ConfigWarning>> {
+    let problems = RwSignal::new(Vec::new());
     spawn_local(async move {
         match browser::fetch_site_text(CONFIG_URL).await {
             Ok(Some(text)) => {
@@ -24,11 +30,48 @@ pub fn load(wizard: Wizard) {
                     leptos::logging::warn!("{warning}");
                 }
                 wizard.config.set(config);
+                problems.set(warnings);
             }
             Ok(None) => {}
-            Err(err) => leptos::logging::warn!("reading {CONFIG_URL} failed: {err}"),
+            Err(err) => {
+                leptos::logging::warn!("reading {CONFIG_URL} failed: {err}");
+                let message = format!("reading the file failed ({err}); using the defaults");
+                problems.set(vec![ConfigWarning { field: None, message }]);
+            }
         }
     });
+    problems
+}
+
+/// Renders a notice that `config.json` could not be read, in whole or in part,
+/// with each problem. Every reader sees it, since the links it sets are theirs.
+#[component]
+pub fn ConfigNotice(
+    /// The problems [`load`] found.
+    problems: RwSignal<Vec<ConfigWarning>>,
+) -> impl IntoView {
+    move || {
+        let warnings = problems.get();
+        if warnings.is_empty() {
+            return None;
+        }
+        let whole_file = warnings.iter().any(|warning| warning.field.is_none());
+        let summary = if whole_file {
+            "The portal configuration (config.json) could not be read, so the documentation, \
+             issue and support links are the built-in App Mesh ones."
+        } else {
+            "Part of the portal configuration (config.json) could not be read, so these \
+             fields use the built-in App Mesh defaults."
+        };
+        let items =
+            warnings.iter().map(|warning| view! { <li>{warning.to_string()}</li> }).collect_view();
+        Some(view! {
+            <div class="notice warning config-notice" role="status" data-testid="config-notice">
+                <p>{summary}</p>
+                <ul>{items}</ul>
+            </div>
+        })
+    }
 }
 
 /// The tree's link targets under this configuration.
