@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { DIST } from './lib/dist.mjs';
+import { expectNoAxeViolations } from './lib/page.mjs';
 
 const HOST_PATH = '/docs/troubleshooting/';
 const HEIGHT = 'meshtls:height';
@@ -244,3 +245,15 @@ test('URL theme is ignored at the top level', async ({ server, newPage }) => {
     `the wizard says why it ignores the theme: ${JSON.stringify(warnings)}`,
   );
 });
+
+// Portals copy the example host page, so it must pass axe itself: one main
+// landmark among others.
+for (const colorScheme of ['light', 'dark']) {
+  test(`example host page passes axe in ${colorScheme}`, async ({ server, newPage }) => {
+    const page = await newPage({ colorScheme, viewport: { width: 320, height: 720 } });
+    await page.goto(`${server.url}embed-example.html`);
+    await page.frameLocator('#meshtls').locator('[data-testid^="symptom-"]').first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('main').count(), 1, 'one <main> landmark');
+    await expectNoAxeViolations(page, `example host page (${colorScheme})`);
+  });
+}
