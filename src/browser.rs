@@ -68,13 +68,16 @@ pub fn session_get(key: &str) -> Option<String> {
     session_storage().and_then(|s| s.get_item(key).ok().flatten())
 }
 
+/// The error of [`session_set`] when the browser's quota is reached.
+pub const STORAGE_FULL: &str = "the browser's session storage for this page is full";
+
 /// Stores `value` under `key`; fails when storage is off or full.
 pub fn session_set(key: &str, value: &str) -> Result<(), String> {
     let storage = session_storage().ok_or("sessionStorage is not available in this browser")?;
     storage.set_item(key, value).map_err(|err| {
         let name = js_sys::Reflect::get(&err, &JsValue::from_str("name")).ok();
         if name.and_then(|name| name.as_string()).as_deref() == Some("QuotaExceededError") {
-            "the browser's session storage for this page is full".to_string()
+            STORAGE_FULL.to_string()
         } else {
             describe(&err)
         }

@@ -22,10 +22,11 @@ use crate::persist::SavedPaste;
 use crate::state::Wizard;
 
 /// Size in bytes above which evidence is read in stages with a progress
-/// notice. The release build in headless Chromium reads a 4.2 MiB /stats dump
-/// in about 0.65 s (scripts/bench.sh, 2 shared cores), so this size takes an
-/// estimated 80 ms. That is under 100 ms, the usual guideline for a response
-/// to input that still feels immediate.
+/// notice. The release build in headless Chromium takes about 0.3 s from the
+/// paste of a 4.2 MiB /stats dump to its findings (tests/bench/bench.mjs, 2
+/// shared cores), so this size takes an estimated 40 ms. That is under
+/// 100 ms, the usual guideline for a response to input that still feels
+/// immediate.
 ///
 /// NOTE: the parse hands the main thread back to the browser every
 /// [`WORK_SLICE_MS`], but key removal, diagnosis and drawing each run as one
@@ -34,7 +35,7 @@ use crate::state::Wizard;
 /// report, certificate and counter views read, to cross to the page.
 pub const BUSY_THRESHOLD_BYTES: usize = 512 * 1024;
 
-/// Longest stretch of parsing before the browser gets the main thread back.
+/// Maximum stretch of parsing before the browser gets the main thread back.
 /// The long tasks API counts a task of 50 ms or more as one in which the page
 /// could not respond, so a slice stays below that.
 const WORK_SLICE_MS: f64 = 30.0;
@@ -54,12 +55,14 @@ pub enum Source {
 }
 
 impl Source {
+    /// Returns the name given, or "the paste" when there is none or it looks
+    /// like a private key.
     fn label(&self) -> String {
         let name = match self {
             Source::Paste { name, .. } | Source::File { name, .. } => name.trim(),
             Source::Restored(saved) => saved.name.trim(),
         };
-        if name.is_empty() {
+        if name.is_empty() || crate::redact::is_key_like(name) {
             "the paste".to_string()
         } else {
             name.to_string()
@@ -94,6 +97,11 @@ pub struct BusyItem {
     id: u64,
     /// Name and size, for example `stats.txt (4.2 MB)`.
     pub label: String,
+    /// Name alone, for the list of evidence a reload would lose.
+    pub name: String,
+    pub bytes: usize,
+    /// The evidence comes from storage, so a reload does not lose it.
+    pub restored: bool,
     pub stage: Stage,
     /// Lines of the text, known once private keys are removed.
     pub lines: Option<usize>,
@@ -173,12 +181,21 @@ impl Busy {
         if matches!(source, Source::Restored(_)) {
             self.restoring.update(|count| *count += 1);
         }
-        let label = format!("{} ({})", source.label(), megabytes(source.bytes()));
+        let name = source.label();
+        let bytes = source.bytes();
+        let label = format!("{name} ({})", megabytes(bytes));
+        let restored = matches!(source, Source::Restored(_));
+        // Only evidence queued behind other evidence waits; the rest starts
+        // with its first stage in the next task.
+        let stage = if idle { Stage::RemovingKeys } else { Stage::Waiting };
         self.items.update(|items| {
             items.push(BusyItem {
                 id,
                 label,
-                stage: Stage::Waiting,
+                name,
+                bytes,
+                restored,
+                stage,
                 lines: None,
                 parse_permille: 0,
             })

@@ -59,11 +59,7 @@ pub fn EvidencePanel() -> impl IntoView {
     };
 
     view! {
-        <section
-            class="panel evidence"
-            aria-labelledby="evidence-heading"
-            aria-busy=move || if busy.is_busy() { "true" } else { "false" }
-        >
+        <section class="panel evidence" aria-labelledby="evidence-heading">
             <h2 id="evidence-heading">"Evidence"</h2>
             <p class="hint">
                 "Paste what Envoy shows you: admin /stats or /certs output, log lines, PEM certificates, or the target group description. It is read in this browser and sent nowhere."
@@ -117,6 +113,9 @@ pub fn EvidencePanel() -> impl IntoView {
                 </label>
             </div>
             <HostField />
+            {move || wizard.restore_notice.get().map(|notice| view! {
+                <p class="notice warning" data-testid="restore-notice">{notice}</p>
+            })}
             {move || wizard.storage_problem.get().map(|problem| view! {
                 <p class="notice warning" data-testid="storage-problem">{problem}</p>
             })}
@@ -146,7 +145,7 @@ fn HostField() -> impl IntoView {
                 spellcheck="false"
                 prop:value=move || wizard.host.get()
                 on:input:target=move |event| persist::save_host(&event.target().value())
-                on:change:target=move |event| wizard.host.set(event.target().value())
+                on:change:target=move |event| set_host(wizard, event.target().value())
             />
         </div>
     }
@@ -166,7 +165,7 @@ fn BusyStatus(busy: Busy) -> impl IntoView {
                     <div class="notice warning busy" data-testid="evidence-busy">
                         <ul class="busy-items">{rows}</ul>
                         <p class="hint">
-                            "Large evidence is read in steps, and the page pauses during each step."
+                            "Large evidence is read in steps. The page may stop responding for a moment during a step."
                         </p>
                     </div>
                 }
@@ -202,13 +201,33 @@ fn read_files(wizard: Wizard, files: Vec<web_sys::File>) {
     }
 }
 
-/// The pastes given so far, newest last.
+/// Passes the host name to the diagnosis, unless it looks like a private key,
+/// which findings would quote.
+fn set_host(wizard: Wizard, host: String) {
+    if crate::redact::is_key_like(&host) {
+        wizard.host.set(String::new());
+        wizard.announcement.set(
+            "The host name looked like a private key, so it was not used or kept. Type the name the client requested.".into(),
+        );
+        return;
+    }
+    wizard.host.set(host);
+}
+
+/// The pastes given so far, newest last. The list is marked busy while large
+/// evidence is read into it. The busy notice is outside the list, so screen
+/// readers announce the notice at once.
 #[component]
 fn PasteList() -> impl IntoView {
     let wizard = use_wizard();
+    let busy = wizard.busy;
     let pastes = Memo::new(move |_| wizard.evidence.with(|e| e.pastes().to_vec()));
     view! {
-        <ul class="evidence-items" aria-label="Pastes">
+        <ul
+            class="evidence-items"
+            aria-label="Pastes"
+            aria-busy=move || if busy.is_busy() { "true" } else { "false" }
+        >
             <For each=move || pastes.get() key=|paste| paste.id let:paste>
                 <PasteItem paste=paste />
             </For>

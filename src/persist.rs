@@ -19,6 +19,10 @@ const EVIDENCE_KEY: &str = "meshtls.v1.evidence";
 const WALK_KEY: &str = "meshtls.v1.walk";
 const HOST_KEY: &str = "meshtls.v1.host";
 const DRAFT_KEY: &str = "meshtls.v1.draft";
+/// The pastes that storage does not keep, so the page can name them after a reload.
+const UNKEPT_KEY: &str = "meshtls.v1.unkept";
+/// Large evidence still being read, which a reload would lose.
+const READING_KEY: &str = "meshtls.v1.reading";
 
 /// Size of one storage area in Chromium (`kPerStorageAreaQuota`, 10 MiB, in
 /// components/services/storage/dom_storage/dom_storage_constants.cc), which
@@ -53,26 +57,131 @@ pub struct SavedPaste {
     pub trust_bundle: bool,
 }
 
-/// Serializes the pastes that may be stored; returns the JSON and the names
-/// of the pastes left out because they mention a private key.
-pub fn encode_pastes(evidence: &Evidence) -> (String, Vec<String>) {
-    let mut saved = Vec::new();
-    let mut left_out = Vec::new();
-    for (paste, input) in evidence.iter() {
-        if redact::mentions_private_key(&input.text) || redact::mentions_private_key(&paste.name) {
-            left_out.push(paste.name.clone());
-            continue;
+/// The reason a paste is not in storage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotKept {
+    /// The text or name still mentions a private key after redaction.
+    PrivateKey,
+    /// The pastes together are larger than the browser keeps.
+    TooLarge,
+    /// The evidence was still being read.
+    StillReading,
+}
+
+/// A paste that a reload does not bring back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unkept {
+    pub name: String,
+    pub bytes: usize,
+    pub reason: NotKept,
+}
+
+/// A paste's name, size and key check, for planning what storage keeps.
+struct Candidate {
+    name: String,
+    bytes: usize,
+    mentions_private_key: bool,
+}
+
+/// Chooses the pastes to store: every paste that mentions no private key,
+/// less the largest ones until the rest fits in `quota` bytes. Returns the
+/// positions kept, in order, and the pastes left out.
+fn plan_storage(candidates: &[Candidate], quota: usize) -> (Vec<usize>, Vec<Unkept>) {
+    let unkept = |candidate: &Candidate, reason| Unkept {
+        name: candidate.name.clone(),
+        bytes: candidate.bytes,
+        reason,
+    };
+    let mut left_out: Vec<Unkept> = candidates
+        .iter()
+        .filter(|candidate| candidate.mentions_private_key)
+        .map(|candidate| unkept(candidate, NotKept::PrivateKey))
+        .collect();
+    let mut kept: Vec<usize> = (0..candidates.len())
+        .filter(|&position| candidates.get(position).is_some_and(|c| !c.mentions_private_key))
+        .collect();
+
+    let bytes_of = |position: &usize| candidates.get(*position).map_or(0, |c| c.bytes);
+    while kept.iter().map(bytes_of).sum::<usize>() > quota {
+        let Some(largest) = largest_position(&kept, bytes_of) else { break };
+        let position = kept.remove(largest);
+        if let Some(candidate) = candidates.get(position) {
+            left_out.push(unkept(candidate, NotKept::TooLarge));
         }
-        saved.push(SavedPaste {
+    }
+    (kept, left_out)
+}
+
+/// Returns the index in `kept` of the largest paste.
+fn largest_position(kept: &[usize], bytes_of: impl Fn(&usize) -> usize) -> Option<usize> {
+    kept.iter().enumerate().max_by_key(|(_, position)| bytes_of(position)).map(|(index, _)| index)
+}
+
+/// Serializes the pastes at positions `kept` of `evidence`.
+fn encode_pastes(evidence: &Evidence, kept: &[usize]) -> String {
+    let saved: Vec<SavedPaste> = evidence
+        .iter()
+        .enumerate()
+        .filter(|(position, _)| kept.contains(position))
+        .map(|(_, (paste, input))| SavedPaste {
             name: paste.name.clone(),
             text: input.text.clone(),
             keys_removed: paste.keys_removed,
             invalid_utf8_line: paste.invalid_utf8_line,
             trust_bundle: paste.trust_bundle,
-        });
+        })
+        .collect();
+    serde_json::to_string(&saved).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// Describes what storage left out, for the page's notice.
+fn describe_unkept(unkept: &[Unkept]) -> Option<String> {
+    let names = |reason: NotKept| -> Vec<String> {
+        unkept
+            .iter()
+            .filter(|paste| paste.reason == reason)
+            .map(|paste| format!("{} ({:.1} MB)", paste.name, paste.bytes as f64 / 1_000_000.0))
+            .collect()
+    };
+    let mut sentences = Vec::new();
+    let too_large = names(NotKept::TooLarge);
+    if !too_large.is_empty() {
+        sentences.push(format!(
+            "Not kept for a reload because the browser's session storage for this page is full (it keeps at most 10 MiB): {}. It stays on this page until you close or reload it.",
+            too_large.join(", ")
+        ));
     }
-    let json = serde_json::to_string(&saved).unwrap_or_else(|_| "[]".to_string());
-    (json, left_out)
+    let with_key: Vec<&str> = unkept
+        .iter()
+        .filter(|paste| paste.reason == NotKept::PrivateKey)
+        .map(|paste| paste.name.as_str())
+        .collect();
+    if !with_key.is_empty() {
+        sentences.push(format!(
+            "Not kept for a reload because it mentions a private key: {}.",
+            with_key.join(", ")
+        ));
+    }
+    (!sentences.is_empty()).then(|| sentences.join(" "))
+}
+
+/// Describes, after a reload, the evidence that did not come back.
+fn describe_lost(lost: &[Unkept]) -> Option<String> {
+    let items: Vec<String> = lost
+        .iter()
+        .map(|paste| {
+            let why = match paste.reason {
+                NotKept::PrivateKey => "it mentioned a private key",
+                NotKept::TooLarge => "too large for the browser's session storage",
+                NotKept::StillReading => "still being read when the page reloaded",
+            };
+            format!("{} ({:.1} MB, {why})", paste.name, paste.bytes as f64 / 1_000_000.0)
+        })
+        .collect();
+    (!items.is_empty()).then(|| {
+        format!("Not brought back after the reload: {}. Add it again to use it.", items.join("; "))
+    })
 }
 
 /// Reads stored pastes; unreadable storage gives none rather than an error,
@@ -88,12 +197,22 @@ pub fn decode_pastes(json: &str) -> Vec<SavedPaste> {
 /// Restores the stored pastes, host and walk into `wizard`. The URL fragment,
 /// when there is one, wins over the stored walk: it is what the person opened.
 pub fn restore(wizard: Wizard) {
+    let mut lost: Vec<Unkept> = [UNKEPT_KEY, READING_KEY]
+        .into_iter()
+        .filter_map(browser::session_get)
+        .flat_map(|json| serde_json::from_str::<Vec<Unkept>>(&json).unwrap_or_default())
+        .collect();
+    lost.dedup();
+    wizard.restore_notice.set(describe_lost(&lost));
+    // Evidence being read when the page went away is gone for good.
+    browser::session_remove(READING_KEY);
+
     if let Some(json) = browser::session_get(EVIDENCE_KEY) {
         for paste in decode_pastes(&json) {
             wizard.read_evidence(Source::Restored(paste));
         }
     }
-    if let Some(host) = browser::session_get(HOST_KEY) {
+    if let Some(host) = browser::session_get(HOST_KEY).filter(|host| !redact::is_key_like(host)) {
         wizard.host.set(host);
     }
     if let Some(draft) = browser::session_get(DRAFT_KEY) {
@@ -136,6 +255,23 @@ pub fn keep_saved(wizard: Wizard) {
             Duration::ZERO,
         );
     });
+    // Large evidence in the queue is in no storage until it is read, so its
+    // names are kept, for the notice after a reload.
+    Effect::new(move |_| {
+        let reading: Vec<Unkept> = wizard.busy.items().with(|items| {
+            items
+                .iter()
+                .filter(|item| !item.restored)
+                .map(|item| Unkept {
+                    name: item.name.clone(),
+                    bytes: item.bytes,
+                    reason: NotKept::StillReading,
+                })
+                .collect()
+        });
+        store_list(READING_KEY, &reading);
+    });
+
     // A reload or a closed tab before that task runs still keeps the pastes.
     let _ = window_event_listener(ev::pagehide, move |_| {
         if write_pending.get_value() {
@@ -169,39 +305,70 @@ pub fn keep_saved(wizard: Wizard) {
 fn save_pastes(wizard: Wizard) {
     if wizard.evidence.with_untracked(|e| e.is_empty()) {
         browser::session_remove(EVIDENCE_KEY);
+        browser::session_remove(UNKEPT_KEY);
         wizard.storage_problem.set(None);
         return;
     }
-    let text_bytes: usize =
-        wizard.evidence.with_untracked(|e| e.inputs().iter().map(|input| input.text.len()).sum());
-    if text_bytes > STORAGE_QUOTA_BYTES {
-        // Serializing tens of megabytes takes longer than the parse, only for
-        // the browser to reject them.
-        browser::session_remove(EVIDENCE_KEY);
-        wizard.storage_problem.set(Some(format!(
-            "The pastes could not be kept for a reload (the browser's session storage for this page is full: they are {:.1} MB, and it keeps at most 10 MiB); they stay on this page until you close or reload it.",
-            text_bytes as f64 / 1_000_000.0
-        )));
+    let candidates: Vec<Candidate> = wizard.evidence.with_untracked(|e| {
+        e.iter()
+            .map(|(paste, input)| Candidate {
+                name: paste.name.clone(),
+                bytes: input.text.len(),
+                mentions_private_key: redact::mentions_private_key(&input.text)
+                    || redact::mentions_private_key(&paste.name),
+            })
+            .collect()
+    });
+    // Serializing tens of megabytes takes longer than the parse, only for the
+    // browser to reject them, so what cannot fit is left out first.
+    let (mut kept, mut unkept) = plan_storage(&candidates, STORAGE_QUOTA_BYTES);
+    let mut failure = None;
+    loop {
+        let json = wizard.evidence.with_untracked(|e| encode_pastes(e, &kept));
+        match browser::session_set(EVIDENCE_KEY, &json) {
+            Ok(()) => break,
+            // Other browsers keep less than Chromium: the largest paste still
+            // kept goes, and the rest is tried again.
+            Err(err) if err == browser::STORAGE_FULL && !kept.is_empty() => {
+                let bytes_of = |position: &usize| candidates.get(*position).map_or(0, |c| c.bytes);
+                let Some(largest) = largest_position(&kept, bytes_of) else { break };
+                let position = kept.remove(largest);
+                if let Some(candidate) = candidates.get(position) {
+                    unkept.push(Unkept {
+                        name: candidate.name.clone(),
+                        bytes: candidate.bytes,
+                        reason: NotKept::TooLarge,
+                    });
+                }
+            }
+            Err(err) => {
+                failure = Some(format!(
+                    "The pastes could not be kept for a reload ({err}); they stay on this page until you close or reload it."
+                ));
+                break;
+            }
+        }
+    }
+    store_list(UNKEPT_KEY, &unkept);
+    wizard.storage_problem.set(failure.or_else(|| describe_unkept(&unkept)));
+}
+
+/// Stores a list of pastes under `key`, or removes the key when it is empty.
+fn store_list(key: &str, pastes: &[Unkept]) {
+    if pastes.is_empty() {
+        browser::session_remove(key);
         return;
     }
-    let (json, left_out) = wizard.evidence.with_untracked(encode_pastes);
-    let problem = match browser::session_set(EVIDENCE_KEY, &json) {
-        Err(err) => Some(format!(
-            "The pastes could not be kept for a reload ({err}); they stay on this page until you close or reload it."
-        )),
-        Ok(()) if !left_out.is_empty() => Some(format!(
-            "Not kept for a reload because it mentions a private key: {}.",
-            left_out.join(", ")
-        )),
-        Ok(()) => None,
-    };
-    wizard.storage_problem.set(problem);
+    let json = serde_json::to_string(pastes).unwrap_or_else(|_| "[]".to_string());
+    if let Err(err) = browser::session_set(key, &json) {
+        leptos::logging::warn!("storing the names of pastes not kept failed: {err}");
+    }
 }
 
 /// Stores the host name as it is typed, before the field's change event
 /// passes it to the diagnosis, so a reload in between keeps it.
 pub fn save_host(host: &str) {
-    if host.is_empty() {
+    if host.is_empty() || redact::is_key_like(host) {
         browser::session_remove(HOST_KEY);
     } else if let Err(err) = browser::session_set(HOST_KEY, host) {
         leptos::logging::warn!("storing the host name failed: {err}");
@@ -228,7 +395,7 @@ fn save_draft(draft: &Draft) {
 
 /// Removes everything the page stored.
 pub fn forget() {
-    for key in [EVIDENCE_KEY, WALK_KEY, HOST_KEY, DRAFT_KEY] {
+    for key in [EVIDENCE_KEY, WALK_KEY, HOST_KEY, DRAFT_KEY, UNKEPT_KEY, READING_KEY] {
         browser::session_remove(key);
     }
 }
@@ -249,21 +416,87 @@ mod tests {
         assert_eq!(pastes[0].keys_removed, 0);
     }
 
+    fn candidate(name: &str, bytes: usize, mentions_private_key: bool) -> Candidate {
+        Candidate { name: name.to_string(), bytes, mentions_private_key }
+    }
+
     #[test]
-    fn encode_leaves_out_text_mentioning_private_key() {
+    fn plan_storage_cases() {
+        struct Case {
+            name: &'static str,
+            candidates: Vec<Candidate>,
+            quota: usize,
+            kept: Vec<usize>,
+            left_out: Vec<(&'static str, NotKept)>,
+        }
+        let cases = [
+            Case {
+                name: "all fit",
+                candidates: vec![candidate("a", 10, false), candidate("b", 20, false)],
+                quota: 30,
+                kept: vec![0, 1],
+                left_out: vec![],
+            },
+            Case {
+                name: "largest goes first",
+                candidates: vec![
+                    candidate("a", 10, false),
+                    candidate("big", 50, false),
+                    candidate("c", 20, false),
+                ],
+                quota: 40,
+                kept: vec![0, 2],
+                left_out: vec![("big", NotKept::TooLarge)],
+            },
+            Case {
+                name: "private key never kept",
+                candidates: vec![candidate("log", 5, true), candidate("b", 5, false)],
+                quota: 100,
+                kept: vec![1],
+                left_out: vec![("log", NotKept::PrivateKey)],
+            },
+            Case {
+                name: "nothing fits",
+                candidates: vec![candidate("a", 50, false), candidate("b", 60, false)],
+                quota: 40,
+                kept: vec![],
+                left_out: vec![("b", NotKept::TooLarge), ("a", NotKept::TooLarge)],
+            },
+        ];
+        for case in cases {
+            let (kept, left_out) = plan_storage(&case.candidates, case.quota);
+            assert_eq!(kept, case.kept, "case {}", case.name);
+            let left_out: Vec<(&str, NotKept)> =
+                left_out.iter().map(|paste| (paste.name.as_str(), paste.reason)).collect();
+            assert_eq!(left_out, case.left_out, "case {}", case.name);
+        }
+    }
+
+    #[test]
+    fn encode_keeps_chosen_pastes_in_order() {
         let mut evidence = Evidence::default();
         evidence.push(1, Input::parse("notes", "upstream connect error"), 0, None);
         evidence.push(2, Input::parse("log", "could not load the PRIVATE KEY file"), 0, None);
         evidence.push(3, Input::parse("secret", "\n\n\nend of secret"), 1, Some(2));
 
-        let (json, left_out) = encode_pastes(&evidence);
-        assert_eq!(left_out, vec!["log".to_string()]);
-        let saved = decode_pastes(&json);
+        let saved = decode_pastes(&encode_pastes(&evidence, &[0, 2]));
         let names: Vec<&str> = saved.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["notes", "secret"]);
         assert_eq!(saved[1].keys_removed, 1);
         assert_eq!(saved[1].text, "\n\n\nend of secret");
         assert_eq!(saved[1].invalid_utf8_line, Some(2));
+    }
+
+    #[test]
+    fn lost_pastes_are_named_with_reason() {
+        let lost = [
+            Unkept { name: "stats.txt".into(), bytes: 21_100_000, reason: NotKept::TooLarge },
+            Unkept { name: "big.log".into(), bytes: 3_000_000, reason: NotKept::StillReading },
+        ];
+        let notice = describe_lost(&lost).unwrap_or_default();
+        assert!(notice.contains("stats.txt (21.1 MB, too large"), "{notice}");
+        assert!(notice.contains("big.log (3.0 MB, still being read"), "{notice}");
+        assert_eq!(describe_lost(&[]), None);
     }
 
     #[test]

@@ -29,6 +29,12 @@ pub fn strip_private_keys(text: &str) -> Redacted {
     Redacted { keys_removed: blanked.private_keys.len(), text: blanked.text.into_owned() }
 }
 
+/// True when `text` has a marker that key blanking starts from, or mentions a
+/// private key: text that no name or host field should keep.
+pub fn is_key_like(text: &str) -> bool {
+    mentions_private_key(text) || may_hold_private_key(text)
+}
+
 /// True when `text` still holds anything that looks like a private key marker.
 /// The storage layer refuses such text whatever the redaction did.
 pub fn mentions_private_key(text: &str) -> bool {

@@ -186,6 +186,8 @@ pub struct Wizard {
     pub announcement: RwSignal<String>,
     /// The reason the pastes could not be kept across a reload, if any.
     pub storage_problem: RwSignal<Option<String>>,
+    /// The evidence that the last reload did not bring back, if any.
+    pub restore_notice: RwSignal<Option<String>>,
     pub diagnosis: Memo<Arc<Diagnosis>>,
     /// The id of the node shown (step or conclusion), for focus and keys.
     pub current_id: Memo<Option<String>>,
@@ -240,6 +242,7 @@ impl Wizard {
             config: RwSignal::new(Config::default()),
             announcement: RwSignal::new(String::new()),
             storage_problem: RwSignal::new(None),
+            restore_notice: RwSignal::new(None),
             diagnosis,
             current_id,
             busy: Busy::default(),
@@ -335,7 +338,7 @@ impl Wizard {
     pub fn prepare_text(self, name: &str, text: &str) -> SavedPaste {
         let redacted = redact::strip_private_keys(text);
         SavedPaste {
-            name: self.unique_name(name.trim()),
+            name: self.unique_name(&self.safe_name(name)),
             text: redacted.text,
             keys_removed: redacted.keys_removed,
             invalid_utf8_line: None,
@@ -350,7 +353,7 @@ impl Wizard {
         let decoded = decode_file(bytes);
         let redacted = redact::strip_private_keys(&decoded.text);
         SavedPaste {
-            name: self.unique_name(name.trim()),
+            name: self.unique_name(&self.safe_name(name)),
             text: redacted.text,
             keys_removed: redacted.keys_removed,
             invalid_utf8_line: decoded.invalid_at,
@@ -363,7 +366,7 @@ impl Wizard {
     pub fn prepare_restored(self, saved: SavedPaste) -> SavedPaste {
         let redacted = redact::strip_private_keys(&saved.text);
         SavedPaste {
-            name: self.unique_name(saved.name.trim()),
+            name: self.unique_name(&self.safe_name(&saved.name)),
             text: redacted.text,
             keys_removed: saved.keys_removed + redacted.keys_removed,
             invalid_utf8_line: saved.invalid_utf8_line,
@@ -429,6 +432,7 @@ impl Wizard {
         self.draft_name.set(String::new());
         self.walker.set(None);
         self.storage_problem.set(None);
+        self.restore_notice.set(None);
         self.push_history();
         crate::persist::forget();
         self.announcement.set("Everything was cleared: no paste or answer is kept.".into());
@@ -457,6 +461,20 @@ impl Wizard {
     fn push_history(self) {
         let fragment = self.walker.with_untracked(|w| w.as_ref().map(|w| w.to_fragment()));
         browser::push_fragment(fragment.as_deref().unwrap_or(""));
+    }
+
+    /// Returns `name` trimmed, or nothing when it looks like a private key,
+    /// which findings, reports and the issue link would otherwise quote as
+    /// the paste's name. The paste then gets a numbered name.
+    fn safe_name(self, name: &str) -> String {
+        if redact::is_key_like(name) {
+            self.announcement.set(
+                "The paste's name looked like a private key, so it was not used and the paste got a numbered name."
+                    .into(),
+            );
+            return String::new();
+        }
+        name.trim().to_string()
     }
 
     /// Makes `name` unique among the pastes ("paste 2", "envoy.log (2)"), since

@@ -67,3 +67,32 @@ for (const paste of PASTES) {
     assert.ok(!stored.includes('PRIVATE KEY'), 'no private key marker in storage');
   });
 }
+
+// The name and host fields are single lines: the browser drops the line
+// breaks of a key pasted there, which leaves the key on one line.
+test('key in name and host fields is dropped', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  const oneLine = multiLine.replaceAll('\n', '');
+
+  await page.locator('[data-testid="evidence-host"]').fill(oneLine);
+  await page.locator('[data-testid="evidence-host"]').press('Tab');
+  await page.locator('[data-testid="evidence-name"]').fill(oneLine);
+  await page.locator('[data-testid="evidence-input"]').fill('upstream connect error or disconnect/reset before headers');
+  await page.locator('[data-testid="evidence-add"]').click();
+  await page.locator('[data-testid="evidence-item"]').waitFor();
+
+  assert.deepEqual(await page.locator('[data-testid="evidence-item-name"]').allTextContents(), ['paste 1']);
+  assert.equal(await page.locator('[data-testid="evidence-host"]').inputValue(), '', 'the host field was emptied');
+  const windows = keyWindows(multiLine);
+  const html = await page.content();
+  const stored = JSON.stringify(await storedEntries(page));
+  for (const window of windows) {
+    assert.ok(!html.includes(window), `key text ${window} is in the DOM`);
+    assert.ok(!stored.includes(window), `key text ${window} is stored`);
+  }
+
+  await page.reload();
+  await page.locator('[data-testid="evidence-item"]').waitFor();
+  assert.equal(await page.locator('[data-testid="evidence-host"]').inputValue(), '', 'no host came back');
+});
