@@ -46,12 +46,15 @@ pub(crate) async fn build_pausing(
     // Whether the name in `last_cluster` has no dot, kept to spare a scan per stat.
     let mut last_dotless = false;
     let total = raws.len();
-    for (index, raw) in raws.into_iter().enumerate() {
+    let mut raws = raws.into_iter();
+    for index in 0..total {
         if pause::is_due(index) {
             let progress = Progress { pass: Pass::Grouping, lines_read: index, lines_total: total };
             pause.pause(progress).await;
         }
-        let RawStat { stat, scope } = raw;
+        // Taken after the pause, a stat is not kept across it in the future's state,
+        // which would copy every stat in and out of that state.
+        let Some(RawStat { stat, scope }) = raws.next() else { break };
         // When no established cluster name has a dot, `names::classify` cuts a cluster
         // stat at its first dot and finds the previous stat's dotless cluster there, so
         // a stat that continues that cluster skips classifying.
