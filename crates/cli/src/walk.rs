@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use meshtls_engine::diagnosis::report::{WalkAnswer, WalkOutcome};
 use meshtls_engine::diagnosis::{Diagnosis, Symptom};
-use meshtls_engine::tree::{AnswerSource, EvidenceCode, GivenAnswer, Step, Tree, Walker};
+use meshtls_engine::tree::{EvidenceCode, GivenAnswer, Step, Tree, Walker};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -56,18 +56,7 @@ pub fn walk(symptom: Symptom, diagnosis: &Diagnosis) -> Result<Walk, String> {
 }
 
 fn answers(path: &[GivenAnswer<'_>]) -> Vec<WalkAnswer> {
-    path.iter()
-        .map(|given| WalkAnswer {
-            step: given.step.id.clone(),
-            question: given.step.question.clone(),
-            answer: given.answer.id.clone(),
-            label: given.answer.label.clone(),
-            answered_by: match &given.source {
-                AnswerSource::Person => None,
-                AnswerSource::Evidence { code } => Some(code.clone()),
-            },
-        })
-        .collect()
+    path.iter().map(WalkAnswer::from_given).collect()
 }
 
 fn next_question(step: &Step) -> NextQuestion {

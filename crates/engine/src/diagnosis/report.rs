@@ -57,22 +57,26 @@ pub struct WalkAnswer {
     pub answered_by: Option<String>,
 }
 
+impl WalkAnswer {
+    /// Copies the step, the answer and what gave it from one answer of a walk.
+    pub fn from_given(given: &GivenAnswer<'_>) -> WalkAnswer {
+        WalkAnswer {
+            step: given.step.id.clone(),
+            question: given.step.question.clone(),
+            answer: given.answer.id.clone(),
+            label: given.answer.label.clone(),
+            answered_by: match &given.source {
+                AnswerSource::Person => None,
+                AnswerSource::Evidence { code } => Some(code.clone()),
+            },
+        }
+    }
+}
+
 impl WalkOutcome {
     /// Collects the conclusion a walk reached and the answers on its `path`.
     pub fn new(conclusion: &Conclusion, path: &[GivenAnswer<'_>]) -> WalkOutcome {
-        let answers = path
-            .iter()
-            .map(|given| WalkAnswer {
-                step: given.step.id.clone(),
-                question: given.step.question.clone(),
-                answer: given.answer.id.clone(),
-                label: given.answer.label.clone(),
-                answered_by: match &given.source {
-                    AnswerSource::Person => None,
-                    AnswerSource::Evidence { code } => Some(code.clone()),
-                },
-            })
-            .collect();
+        let answers = path.iter().map(WalkAnswer::from_given).collect();
         WalkOutcome {
             code: conclusion.finding_code.clone().unwrap_or_else(|| conclusion.id.clone()),
             title: conclusion.title.clone(),
