@@ -379,7 +379,8 @@ pub fn save_host(host: &str) {
 fn save_draft(draft: &Draft) {
     // The cheap checks go first: a paste of megabytes arrives here on its
     // input event, and is neither scanned nor serialized.
-    let keep = !(draft.text.is_empty() && draft.name.is_empty())
+    let empty = draft.text.is_empty() && draft.name.is_empty();
+    let keep = !empty
         && draft.text.len() <= DRAFT_LIMIT_BYTES
         && !redact::mentions_private_key(&draft.text)
         && !redact::mentions_private_key(&draft.name);

@@ -478,10 +478,8 @@ fn plain_word(
                 *colon = Some(position);
             }
             b' ' if colon.is_none() => return None,
-            b'-' => {
-                if next == Some(b'-') || colon.is_none() && may_end_extension(bytes, position) {
-                    return None;
-                }
+            b'-' if next == Some(b'-') || colon.is_none() && may_end_extension(bytes, position) => {
+                return None;
             }
             _ => {}
         }
