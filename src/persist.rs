@@ -49,6 +49,10 @@ pub struct SavedPaste {
     pub text: String,
     #[serde(default)]
     pub keys_removed: usize,
+    /// First and last line of each removed key block, which the key finding
+    /// quotes in place of the key.
+    #[serde(default)]
+    pub key_lines: Vec<(usize, usize)>,
     /// Line of the first invalid UTF-8 sequence of the file it came from.
     #[serde(default)]
     pub invalid_utf8_line: Option<usize>,
@@ -128,6 +132,7 @@ fn encode_pastes(evidence: &Evidence, kept: &[usize]) -> String {
             name: paste.name.clone(),
             text: input.text.clone(),
             keys_removed: paste.keys_removed,
+            key_lines: paste.key_lines.clone(),
             invalid_utf8_line: paste.invalid_utf8_line,
             trust_bundle: paste.trust_bundle,
         })

@@ -13,6 +13,8 @@ pub struct Redacted {
     pub text: String,
     /// Number of private key blocks removed.
     pub keys_removed: usize,
+    /// First and last line (1-based) of each block removed.
+    pub key_lines: Vec<(usize, usize)>,
 }
 
 /// Blanks every PEM private key (PKCS#8, RSA, EC, encrypted, OpenSSH) in
@@ -23,10 +25,14 @@ pub struct Redacted {
 /// key material too.
 pub fn strip_private_keys(text: &str) -> Redacted {
     if !may_hold_private_key(text) {
-        return Redacted { keys_removed: 0, text: text.to_string() };
+        return Redacted { keys_removed: 0, key_lines: Vec::new(), text: text.to_string() };
     }
     let blanked = blank_private_keys(text);
-    Redacted { keys_removed: blanked.private_keys.len(), text: blanked.text.into_owned() }
+    Redacted {
+        keys_removed: blanked.private_keys.len(),
+        key_lines: blanked.lines,
+        text: blanked.text.into_owned(),
+    }
 }
 
 /// True when `text` has a marker that key blanking starts from, or mentions a

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use meshtls_engine::config::Config;
 use meshtls_engine::diagnosis::{
-    self, Code, Confidence, Diagnosis, Finding, Input, Options, Symptom as DiagnosisSymptom,
+    self, blanked_key_evidence, Code, Confidence, Diagnosis, EvidenceLine, Finding, Input, Options,
+    Symptom as DiagnosisSymptom,
 };
 use meshtls_engine::evidence::pause::Pause;
 use meshtls_engine::evidence::text::decode_utf16_with_bom;
@@ -45,6 +46,9 @@ pub struct Paste {
     pub warnings: Vec<String>,
     /// Private key blocks removed from the paste before it was parsed.
     pub keys_removed: usize,
+    /// First and last line of each removed block; empty for a paste stored by
+    /// a version that did not keep them.
+    pub key_lines: Vec<(usize, usize)>,
     /// Line of the first byte sequence of a file that was not UTF-8.
     pub invalid_utf8_line: Option<usize>,
     /// The person marked this paste as the trust bundle (the client policy's CA).
@@ -113,6 +117,7 @@ impl Evidence {
             line_count: input.line_count(),
             warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
             keys_removed,
+            key_lines: Vec::new(),
             invalid_utf8_line,
             trust_bundle: false,
         };
@@ -129,6 +134,12 @@ impl Evidence {
             .filter(|(paste, _)| paste.trust_bundle)
             .map(|(_, input)| input.clone())
             .collect()
+    }
+
+    fn set_key_lines(&mut self, id: u64, key_lines: Vec<(usize, usize)>) {
+        if let Some(paste) = self.pastes.iter_mut().find(|paste| paste.id == id) {
+            paste.key_lines = key_lines;
+        }
     }
 
     fn set_trust_bundle(&mut self, id: u64, marked: bool) {
@@ -156,16 +167,35 @@ fn diagnose(evidence: &Evidence, options: &Options) -> Diagnosis {
         } else {
             format!("{} private key blocks were", paste.keys_removed)
         };
+        let evidence = paste.key_lines.iter().map(|&(first, last)| EvidenceLine {
+            input: paste.name.clone(),
+            line: first,
+            text: blanked_key_evidence(first, last),
+        });
         result.findings.push(
             Finding::new(Code::TlsPrivateKeyPasted, Confidence::Confirmed)
                 .with_subject(paste.name.clone())
                 .with_detail(format!(
                     "{blocks} blanked out of this paste before anything read it; the lines \
                      are empty and nothing of the key is kept, stored or shown."
-                )),
+                ))
+                .with_evidence(evidence),
         );
     }
     result
+}
+
+/// Adds the page's own warnings to a parsed paste. A paste that held only a
+/// private key keeps none, as `Input::parse` does when it removes the key
+/// itself: the key notice and finding report it, and "input holds only
+/// whitespace" would contradict them.
+fn add_paste_warnings(paste: &SavedPaste, input: &mut Input) {
+    if paste.keys_removed > 0 && paste.text.trim().is_empty() {
+        input.parsed.warnings.clear();
+    }
+    if let Some(line) = paste.invalid_utf8_line {
+        input.parsed.warnings.insert(0, Warning::at_line(line, INVALID_UTF8));
+    }
 }
 
 /// Handles to the wizard's signals; `Copy`, so closures take it by value.
@@ -341,6 +371,7 @@ impl Wizard {
             name: self.unique_name(&self.safe_name(name)),
             text: redacted.text,
             keys_removed: redacted.keys_removed,
+            key_lines: redacted.key_lines,
             invalid_utf8_line: None,
             trust_bundle: false,
         }
@@ -356,6 +387,7 @@ impl Wizard {
             name: self.unique_name(&self.safe_name(name)),
             text: redacted.text,
             keys_removed: redacted.keys_removed,
+            key_lines: redacted.key_lines,
             invalid_utf8_line: decoded.invalid_at,
             trust_bundle: false,
         }
@@ -369,6 +401,7 @@ impl Wizard {
             name: self.unique_name(&self.safe_name(&saved.name)),
             text: redacted.text,
             keys_removed: saved.keys_removed + redacted.keys_removed,
+            key_lines: [saved.key_lines, redacted.key_lines].concat(),
             invalid_utf8_line: saved.invalid_utf8_line,
             trust_bundle: saved.trust_bundle,
         }
@@ -377,9 +410,7 @@ impl Wizard {
     /// Parses a prepared paste, timed as the User Timing measure `meshtls:parse`.
     pub fn parse(self, paste: &SavedPaste) -> Input {
         let mut input = timed("meshtls:parse", || Input::parse(&paste.name, &paste.text));
-        if let Some(line) = paste.invalid_utf8_line {
-            input.parsed.warnings.insert(0, Warning::at_line(line, INVALID_UTF8));
-        }
+        add_paste_warnings(paste, &mut input);
         input
     }
 
@@ -387,9 +418,7 @@ impl Wizard {
     /// every few thousand lines.
     pub async fn parse_pausing(self, paste: &SavedPaste, pause: &mut impl Pause) -> Input {
         let mut input = Input::parse_pausing(&paste.name, &paste.text, pause).await;
-        if let Some(line) = paste.invalid_utf8_line {
-            input.parsed.warnings.insert(0, Warning::at_line(line, INVALID_UTF8));
-        }
+        add_paste_warnings(paste, &mut input);
         input
     }
 
@@ -399,6 +428,7 @@ impl Wizard {
         self.next_item_id.set_value(id + 1);
         self.evidence.update(|evidence| {
             evidence.push(id, input, paste.keys_removed, paste.invalid_utf8_line);
+            evidence.set_key_lines(id, paste.key_lines.clone());
             evidence.set_trust_bundle(id, paste.trust_bundle);
         });
     }
