@@ -308,6 +308,24 @@ pub(crate) fn infer_kind(name: &str, value: &StatValue) -> StatKind {
 mod tests {
     use super::*;
 
+    /// A stat that came before or between the stats that made its cluster's scope was
+    /// grouped without that cluster, and a lookup by name still finds it.
+    #[test]
+    fn lookup_finds_stat_grouped_without_cluster() {
+        let texts = [
+            "cluster.a.x.y: 2\ncluster.b.version: 0\ncluster.a.: 1\n",
+            "cluster.a.: 1\ncluster.a.x.y: 2\n",
+        ];
+        for text in texts {
+            let (stats, _) = crate::evidence::stats::parse_text(text, 1);
+            assert_eq!(stats.len(), text.lines().count(), "{text:?}");
+            for stat in stats.iter() {
+                let found = stats.get(&stat.name).map(|found| found.line);
+                assert_eq!(found, Some(stat.line), "{} in {text:?}", stat.name);
+            }
+        }
+    }
+
     #[test]
     fn gauge_segments_sorted_for_search() {
         let mut sorted = GAUGE_SEGMENTS.to_vec();

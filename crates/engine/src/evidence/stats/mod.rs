@@ -612,8 +612,28 @@ impl Stats {
 
     /// Returns the stat with this full name (the last one if it appears twice).
     pub fn get(&self, full_name: &str) -> Option<&Stat> {
-        let (scope, relative) = self.locate(full_name)?;
-        scope.get(relative)
+        let located = self.locate(full_name).and_then(|(scope, relative)| scope.get(relative));
+        located.or_else(|| self.get_regrouped(full_name))
+    }
+
+    /// Finds a stat that grouping put in another scope than [`Stats::locate`] names.
+    /// Grouping knows only the cluster names established up to each stat, but `locate`
+    /// knows every cluster scope. So a stat such as `cluster.a.` that came before or
+    /// between the stats that made cluster `a` went to the other scope, and `locate`
+    /// looks for it in cluster `a`. The scopes tried are the server and other scopes
+    /// and each cluster named by the text before a dot, and the latest reading wins.
+    fn get_regrouped(&self, full_name: &str) -> Option<&Stat> {
+        let mut candidates = vec![self.server.get(full_name), self.other.get(full_name)];
+        if let Some(rest) = full_name.strip_prefix("cluster.") {
+            // A byte search: `.` is ASCII, so it never sits inside a multi-byte character.
+            for (dot, _) in rest.bytes().enumerate().filter(|(_, byte)| *byte == b'.') {
+                let (Some(name), Some(relative)) = (rest.get(..dot), rest.get(dot + 1..)) else {
+                    continue;
+                };
+                candidates.push(self.cluster(name).and_then(|scope| scope.get(relative)));
+            }
+        }
+        candidates.into_iter().flatten().max_by_key(|stat| stat.line)
     }
 
     /// Returns `(value, line)` of a counter or gauge by full name; `None` when missing.
