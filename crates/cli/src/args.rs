@@ -4,6 +4,7 @@
 use std::fmt;
 
 use meshtls_engine::diagnosis::Symptom;
+use meshtls_engine::evidence::pem;
 
 pub const USAGE: &str = "\
 Usage: meshtls diagnose [--symptom ID] [--host NAME] [--trust-bundle FILE]... [--now RFC3339]
@@ -135,9 +136,7 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
             "--host" => {
                 // The page trims the host field too.
                 let host = value()?.trim().to_string();
-                if host.is_empty() {
-                    return Err(UsageError("option `--host` needs a non-empty name".to_string()));
-                }
+                check_host(&host)?;
                 parsed.host = Some(host);
             }
             "--trust-bundle" => parsed.trust_bundles.push(value()?),
@@ -166,9 +165,47 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
     Ok(Command::Diagnose(parsed))
 }
 
+/// Rejects a `--host` value that is no host name a client could request.
+/// A private key pasted by mistake would otherwise be quoted in the SAN
+/// findings and the reports, so its text is never repeated.
+fn check_host(host: &str) -> Result<(), UsageError> {
+    let problem = if host.is_empty() {
+        "needs a non-empty name"
+    } else if host.contains("PRIVATE KEY") || pem::may_hold_private_key(host) {
+        "looks like a private key, which is never printed: give the host name the client requested"
+    } else if host.chars().any(char::is_whitespace) {
+        "expects one host name, without spaces"
+    } else if host.starts_with("*.") {
+        "expects the name a client requests, not a wildcard pattern such as `*.example.com`"
+    } else {
+        return Ok(());
+    };
+    Err(UsageError(format!("option `--host` {problem}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_values_rejected() {
+        let key =
+            "-----BEGIN PRIVATE KEY-----MIGHAgEAMBMGByqGSM49AgEGCCqGSM49-----END PRIVATE KEY-----";
+        let cases = [
+            ("empty", "", "needs a non-empty name"),
+            ("private key", key, "looks like a private key"),
+            ("space inside", "a.example b.example", "without spaces"),
+            ("wildcard", "*.example.com", "not a wildcard pattern"),
+        ];
+        for (name, host, expected) in cases {
+            let error =
+                check_host(host).err().map(|UsageError(message)| message).unwrap_or_default();
+            assert!(error.contains(expected), "case {name}: {error}");
+            assert!(!error.contains("MIGH"), "case {name} repeats the value");
+        }
+        assert!(check_host("bücher.example").is_ok());
+        assert!(check_host("api.example.com.").is_ok());
+    }
 
     fn args(line: &str) -> Vec<String> {
         line.split_whitespace().map(str::to_string).collect()
