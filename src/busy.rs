@@ -110,11 +110,18 @@ pub struct BusyItem {
 }
 
 impl BusyItem {
+    /// Returns whether the paste has joined the evidence: it has once the
+    /// drawing stage starts.
+    pub fn is_in_evidence(&self) -> bool {
+        self.stage == Stage::Drawing
+    }
+
     /// Describes the stage in words, for the live region.
     pub fn describe(&self) -> String {
         let stage = match (self.stage, self.lines) {
             (Stage::Waiting, _) => "waiting for the evidence before it".to_string(),
             (Stage::RemovingKeys, _) => "removing private keys".to_string(),
+            (Stage::Parsing, Some(1)) => "parsing 1 line".to_string(),
             (Stage::Parsing, Some(lines)) => format!("parsing {} lines", group_digits(lines)),
             (Stage::Parsing, None) => "parsing".to_string(),
             (Stage::Diagnosing, _) => "diagnosing".to_string(),
@@ -320,7 +327,11 @@ fn count_lines(text: &str) -> usize {
     feeds + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
+/// Writes a size in MB, or in kB below 0.1 MB, where MB would round to 0.0.
 fn megabytes(bytes: usize) -> String {
+    if bytes < 100_000 {
+        return format!("{} kB", bytes.div_ceil(1000));
+    }
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 

@@ -188,17 +188,20 @@ fn busy_row(item: &BusyItem) -> impl IntoView {
     }
 }
 
+/// Reads chosen or dropped files one after the other, so they join the
+/// evidence in the order given, which numbers files of the same name as the
+/// command-line tool does.
 fn read_files(wizard: Wizard, files: Vec<web_sys::File>) {
-    for file in files {
-        spawn_local(async move {
+    spawn_local(async move {
+        for file in files {
             match browser::read_file_bytes(&file).await {
                 Ok(bytes) => wizard.read_evidence(Source::File { name: file.name(), bytes }),
                 Err(err) => {
                     wizard.announcement.set(format!("Reading {} failed: {err}", file.name()))
                 }
             }
-        });
-    }
+        }
+    });
 }
 
 /// Passes the host name to the diagnosis, unless it looks like a private key,

@@ -153,8 +153,9 @@ fn describe_unkept(unkept: &[Unkept]) -> Option<String> {
     let too_large = names(NotKept::TooLarge);
     if !too_large.is_empty() {
         sentences.push(format!(
-            "Not kept for a reload because the browser's session storage for this page is full (it keeps at most 10 MiB): {}. It stays on this page until you close or reload it.",
-            too_large.join(", ")
+            "Not kept for a reload because the pastes are larger than the browser's session storage keeps for this page (at most 10 MiB): {}. {} on this page until you close or reload it.",
+            too_large.join(", "),
+            if too_large.len() == 1 { "It stays" } else { "They stay" }
         ));
     }
     let with_key: Vec<&str> = unkept
@@ -184,8 +185,12 @@ fn describe_lost(lost: &[Unkept]) -> Option<String> {
             format!("{} ({:.1} MB, {why})", paste.name, paste.bytes as f64 / 1_000_000.0)
         })
         .collect();
+    let again = if items.len() == 1 { "it" } else { "them" };
     (!items.is_empty()).then(|| {
-        format!("Not brought back after the reload: {}. Add it again to use it.", items.join("; "))
+        format!(
+            "Not brought back after the reload: {}. Add {again} again to use {again}.",
+            items.join("; ")
+        )
     })
 }
 
@@ -261,12 +266,13 @@ pub fn keep_saved(wizard: Wizard) {
         );
     });
     // Large evidence in the queue is in no storage until it is read, so its
-    // names are kept, for the notice after a reload.
+    // names are kept, for the notice after a reload. In its drawing stage a
+    // paste is in the evidence already, and storage takes it from there.
     Effect::new(move |_| {
         let reading: Vec<Unkept> = wizard.busy.items().with(|items| {
             items
                 .iter()
-                .filter(|item| !item.restored)
+                .filter(|item| !item.restored && !item.is_in_evidence())
                 .map(|item| Unkept {
                     name: item.name.clone(),
                     bytes: item.bytes,

@@ -134,7 +134,7 @@ test('20 MB paste shows busy state first', async ({ server, newPage }) => {
   // 20 MB is more than Chromium's session storage takes, and the page reports it in words.
   assert.match(
     await page.locator('[data-testid="storage-problem"]').textContent(),
-    new RegExp(`session storage for this page is full \\(it keeps at most 10 MiB\\): ${PASTE_NAME} \\(2\\d\\.\\d MB\\)`),
+    new RegExp(`larger than the browser's session storage keeps for this page \\(at most 10 MiB\\): ${PASTE_NAME} \\(2\\d\\.\\d MB\\)\\. It stays`),
   );
 
   // The page responds again: the add button works for the next paste.
@@ -270,4 +270,29 @@ test('reload while reading names the lost paste', async ({ server, newPage }) =>
     new RegExp(`${PASTE_NAME} \\(2\\d\\.\\d MB, still being read when the page reloaded\\)`),
   );
   assert.equal(await page.locator('[data-testid="evidence-item"]').count(), 0);
+});
+
+test('files chosen together keep their order', async ({ server, newPage }) => {
+  const page = await newPage();
+  await openApp(page, server);
+  // The second file is above the busy threshold and the others are not, so
+  // the small ones are read at once unless the page keeps them in line.
+  const large = generateEnvoyStats(12_000).text;
+  const log = 'upstream connect error or disconnect/reset before headers';
+  await page.locator('[data-testid="evidence-file"]').setInputFiles([
+    { name: 'envoy.log', mimeType: 'text/plain', buffer: Buffer.from(log) },
+    { name: 'envoy.log', mimeType: 'text/plain', buffer: Buffer.from(large) },
+    { name: 'c.log', mimeType: 'text/plain', buffer: Buffer.from(log) },
+  ]);
+  await page.locator('[data-testid="evidence-item"]').nth(2).waitFor();
+  await page.locator('[data-testid="evidence-busy"]').waitFor({ state: 'detached' });
+  assert.deepEqual(await page.locator('[data-testid="evidence-item-name"]').allTextContents(), [
+    'envoy.log',
+    'envoy.log (2)',
+    'c.log',
+  ]);
+  assert.deepEqual(
+    await page.locator('[data-testid="evidence-item"]').evaluateAll((items) => items.map((item) => item.dataset.kind)),
+    ['other', 'stats-text', 'other'],
+  );
 });
