@@ -102,8 +102,8 @@ fn run(parsed: &DiagnoseArgs) -> Result<bool, String> {
 /// credential becomes a numbered placeholder, the same value always the same
 /// one. This report is the one to paste into an issue.
 ///
-/// A walk that reached a conclusion puts it in the report, as the page's report
-/// of a concluded walk does.
+/// When the walk reached a conclusion, the report names it, as the page's
+/// report of a concluded walk does.
 fn redacted_markdown(inputs: &[Input], diagnosis: &Diagnosis, walk: Option<&Walk>) -> String {
     let plain = report::to_markdown(inputs, diagnosis);
     let redactor = Redactor::new(RedactOptions::default());

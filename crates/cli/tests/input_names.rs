@@ -87,7 +87,7 @@ fn trust_bundle_name_is_unique_too() {
     let output = meshtls(&["--format", "json", "--trust-bundle", &second, &first]);
     remove(&root);
     let json: Value = serde_json::from_str(&output).expect("JSON");
-    // The inputs are named first, then the trust bundle, which holds no
+    // The inputs are named first, then the trust bundle, which contains no
     // certificate and so gets a note that names it.
     assert_eq!(json["inputs"][0]["name"], "envoy.log");
     let notes = json["notes"].to_string();

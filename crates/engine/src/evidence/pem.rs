@@ -162,8 +162,8 @@ pub(crate) const PRIVATE_KEY_MARKERS: &[(&str, usize)] = &[
 ];
 
 /// Returns whether `text` contains a marker that [`blank_private_keys`] starts
-/// from. One fast pass tells, so a caller can skip the blanking and its copy
-/// for the many pastes without one.
+/// from. One fast pass decides, so a caller can skip the blanking and its
+/// copy for the many pastes without one.
 pub fn may_hold_private_key(text: &str) -> bool {
     text::contains_any(text, PRIVATE_KEY_MARKERS)
 }

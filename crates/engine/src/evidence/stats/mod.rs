@@ -617,8 +617,8 @@ impl Stats {
     }
 
     /// Finds a stat that grouping put in another scope than [`Stats::locate`] names.
-    /// Grouping knows only the cluster names established up to each stat, but `locate`
-    /// knows every cluster scope. So a stat such as `cluster.a.` that came before or
+    /// Grouping sees only the cluster names established up to each stat, but `locate`
+    /// looks at every cluster scope. So a stat such as `cluster.a.` that came before or
     /// between the stats that made cluster `a` went to the other scope, and `locate`
     /// looks for it in cluster `a`. The scopes tried are the server and other scopes
     /// and each cluster named by the text before a dot, and the latest reading wins.
