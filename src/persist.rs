@@ -177,12 +177,12 @@ fn describe_lost(lost: &[Unkept]) -> Option<String> {
     let items: Vec<String> = lost
         .iter()
         .map(|paste| {
-            let why = match paste.reason {
+            let cause = match paste.reason {
                 NotKept::PrivateKey => "it mentioned a private key",
                 NotKept::TooLarge => "too large for the browser's session storage",
                 NotKept::StillReading => "still being read when the page reloaded",
             };
-            format!("{} ({:.1} MB, {why})", paste.name, paste.bytes as f64 / 1_000_000.0)
+            format!("{} ({:.1} MB, {cause})", paste.name, paste.bytes as f64 / 1_000_000.0)
         })
         .collect();
     let again = if items.len() == 1 { "it" } else { "them" };
