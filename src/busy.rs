@@ -328,7 +328,7 @@ fn count_lines(text: &str) -> usize {
 }
 
 /// Writes a size in MB, or in kB below 0.1 MB, where MB would round to 0.0.
-fn megabytes(bytes: usize) -> String {
+pub(crate) fn megabytes(bytes: usize) -> String {
     if bytes < 100_000 {
         return format!("{} kB", bytes.div_ceil(1000));
     }

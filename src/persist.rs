@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::browser;
-use crate::busy::Source;
+use crate::busy::{megabytes, Source};
 use crate::redact;
 use crate::state::{Evidence, Wizard};
 
@@ -146,7 +146,7 @@ fn describe_unkept(unkept: &[Unkept]) -> Option<String> {
         unkept
             .iter()
             .filter(|paste| paste.reason == reason)
-            .map(|paste| format!("{} ({:.1} MB)", paste.name, paste.bytes as f64 / 1_000_000.0))
+            .map(|paste| format!("{} ({})", paste.name, megabytes(paste.bytes)))
             .collect()
     };
     let mut sentences = Vec::new();
@@ -182,7 +182,7 @@ fn describe_lost(lost: &[Unkept]) -> Option<String> {
                 NotKept::TooLarge => "too large for the browser's session storage",
                 NotKept::StillReading => "still being read when the page reloaded",
             };
-            format!("{} ({:.1} MB, {cause})", paste.name, paste.bytes as f64 / 1_000_000.0)
+            format!("{} ({}, {cause})", paste.name, megabytes(paste.bytes))
         })
         .collect();
     let again = if items.len() == 1 { "it" } else { "them" };
@@ -268,8 +268,10 @@ pub fn keep_saved(wizard: Wizard) {
     // Large evidence in the queue is in no storage until it is read, so its
     // names are kept, for the notice after a reload. In its drawing stage a
     // paste is in the evidence already, and storage takes it from there.
-    Effect::new(move |_| {
-        let reading: Vec<Unkept> = wizard.busy.items().with(|items| {
+    // The memo changes only when that list does, not at each step of the
+    // progress bar, so storage is written once per change.
+    let reading = Memo::new(move |_| {
+        wizard.busy.items().with(|items| {
             items
                 .iter()
                 .filter(|item| !item.restored && !item.is_in_evidence())
@@ -278,10 +280,10 @@ pub fn keep_saved(wizard: Wizard) {
                     bytes: item.bytes,
                     reason: NotKept::StillReading,
                 })
-                .collect()
-        });
-        store_list(READING_KEY, &reading);
+                .collect::<Vec<Unkept>>()
+        })
     });
+    Effect::new(move |_| reading.with(|reading| store_list(READING_KEY, reading)));
 
     // A reload or a closed tab before that task runs still keeps the pastes.
     let _ = window_event_listener(ev::pagehide, move |_| {

@@ -5,7 +5,7 @@
 //! deleted but its line breaks stay, so the line numbers of the rest of the
 //! paste still match what the person pasted.
 
-use meshtls_engine::evidence::pem::{blank_private_keys, may_hold_private_key};
+use meshtls_engine::evidence::pem::{self, blank_private_keys, may_hold_private_key};
 
 /// Text with its private key blocks blanked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub fn strip_private_keys(text: &str) -> Redacted {
 /// True when `text` has a marker that key blanking starts from, or mentions a
 /// private key: text that no name or host field should keep.
 pub fn is_key_like(text: &str) -> bool {
-    mentions_private_key(text) || may_hold_private_key(text)
+    pem::is_key_like(text)
 }
 
 /// True when `text` still holds anything that looks like a private key marker.

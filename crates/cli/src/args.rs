@@ -171,7 +171,7 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
 fn check_host(host: &str) -> Result<(), UsageError> {
     let problem = if host.is_empty() {
         "needs a non-empty name"
-    } else if host.contains("PRIVATE KEY") || pem::may_hold_private_key(host) {
+    } else if pem::is_key_like(host) {
         "looks like a private key, which is never printed: give the host name the client requested"
     } else if host.chars().any(char::is_whitespace) {
         "expects one host name, without spaces"

@@ -168,6 +168,13 @@ pub fn may_hold_private_key(text: &str) -> bool {
     text::contains_any(text, PRIVATE_KEY_MARKERS)
 }
 
+/// Returns whether `text` mentions a private key or contains a marker that
+/// [`blank_private_keys`] starts from: text that a name or host field must
+/// not carry into findings and reports.
+pub fn is_key_like(text: &str) -> bool {
+    text.contains("PRIVATE KEY") || may_hold_private_key(text)
+}
+
 /// Removes every PEM private key from `text`, wherever its line breaks went.
 ///
 /// A key runs from `-----BEGIN … PRIVATE KEY-----` to the next `-----END …-----`
